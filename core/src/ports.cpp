@@ -1,0 +1,1 @@
+#include "labtwin/core/ports.hpp"

@@ -1,0 +1,1 @@
+#include "labtwin/sim/time.hpp"

@@ -1,0 +1,1 @@
+// twin layer: see include/labtwin/twin/
