@@ -62,10 +62,16 @@ class RandomStream {
     return result;
   }
 
-  /// Uniform on the open interval (0, 1) with 53 random bits: (k + 0.5) / 2^53.
-  double uniform01() { return (static_cast<double>(next_u64() >> 11) + 0.5) * 0x1.0p-53; }
+  /// Uniform on the open interval (0, 1) with 53 random bits: k / 2^53 with k = the top 53 bits
+  /// of a raw draw; k = 0 (probability 2^-53) is rejected and redrawn, so 0 and 1 never occur.
+  /// (The tempting (k + 0.5) / 2^53 rounds to exactly 1.0 for k = 2^53 - 1.)
+  double uniform01() {
+    std::uint64_t k = next_u64() >> 11;
+    while (k == 0) k = next_u64() >> 11;
+    return static_cast<double>(k) * 0x1.0p-53;
+  }
 
-  /// Uniform on (a, b); requires a < b (not checked on this hot path).
+  /// Uniform on (a, b) (rounding of a + (b - a) u may rarely give b); a < b is not checked.
   double uniform(double a, double b) { return a + (b - a) * uniform01(); }
 
   /// Unbiased integer in [0, n) by rejection; throws std::invalid_argument if n == 0.
