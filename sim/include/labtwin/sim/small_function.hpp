@@ -1,0 +1,110 @@
+#pragma once
+/// @file Move-only type-erased callable with an inline small buffer (no std::function).
+///
+/// Callables whose size fits `Inline` bytes (and whose alignment is at most alignof(void*))
+/// and that are nothrow-move-constructible live inside the object; larger ones go to the heap
+/// (one allocation). The object itself is one pointer (to a static operations table) plus the
+/// buffer, so a `SmallFunction<void(), 16>` is 24 bytes.
+#include <cstddef>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace labtwin::sim {
+
+template <class Signature, std::size_t Inline = 24>
+class SmallFunction;
+
+/// Move-only callable `R(Args...)` stored inline when it fits `Inline` bytes.
+template <class R, class... Args, std::size_t Inline>
+class SmallFunction<R(Args...), Inline> {
+  static_assert(Inline >= sizeof(void*), "buffer must hold at least a pointer");
+
+ public:
+  /// Empty function; calling it is undefined (check with operator bool).
+  SmallFunction() noexcept = default;
+  /// Wraps any callable invocable as R(Args...).
+  template <class F, class D = std::decay_t<F>,
+            class = std::enable_if_t<!std::is_same_v<D, SmallFunction> &&
+                                     std::is_invocable_r_v<R, D&, Args...>>>
+  SmallFunction(F&& f) {  // NOLINT(google-explicit-constructor): callable conversion is the point
+    if constexpr (fits_inline<D>()) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &kInlineOps<D>;
+    } else {
+      D* p = new D(std::forward<F>(f));
+      ::new (static_cast<void*>(buf_)) D*(p);
+      ops_ = &kHeapOps<D>;
+    }
+  }
+  /// Moves the callable; `other` becomes empty.
+  SmallFunction(SmallFunction&& other) noexcept : ops_(other.ops_) {
+    if (ops_ != nullptr) {
+      ops_->relocate(other.buf_, buf_);
+      other.ops_ = nullptr;
+    }
+  }
+  /// Move assignment; destroys the previous callable.
+  SmallFunction& operator=(SmallFunction&& other) noexcept {
+    if (this != &other) {
+      reset();
+      ops_ = other.ops_;
+      if (ops_ != nullptr) {
+        ops_->relocate(other.buf_, buf_);
+        other.ops_ = nullptr;
+      }
+    }
+    return *this;
+  }
+  SmallFunction(const SmallFunction&) = delete;
+  SmallFunction& operator=(const SmallFunction&) = delete;
+  ~SmallFunction() { reset(); }
+
+  /// Destroys the stored callable (if any).
+  void reset() noexcept {
+    if (ops_ != nullptr) {
+      ops_->destroy(buf_);
+      ops_ = nullptr;
+    }
+  }
+  /// True when a callable is stored.
+  explicit operator bool() const noexcept { return ops_ != nullptr; }
+  /// Invokes the stored callable.
+  R operator()(Args... args) { return ops_->invoke(buf_, std::forward<Args>(args)...); }
+  /// True when callables of type F are stored without a heap allocation.
+  template <class F>
+  static constexpr bool fits_inline() {
+    return sizeof(F) <= Inline && alignof(F) <= alignof(void*) &&
+           std::is_nothrow_move_constructible_v<F>;
+  }
+
+ private:
+  struct Ops {
+    R (*invoke)(void*, Args&&...);
+    void (*relocate)(void* from, void* to) noexcept;
+    void (*destroy)(void*) noexcept;
+  };
+  template <class D>
+  static constexpr Ops kInlineOps{
+      [](void* b, Args&&... a) -> R {
+        return (*std::launder(static_cast<D*>(b)))(std::forward<Args>(a)...);
+      },
+      [](void* from, void* to) noexcept {
+        D* src = std::launder(static_cast<D*>(from));
+        ::new (to) D(std::move(*src));
+        src->~D();
+      },
+      [](void* b) noexcept { std::launder(static_cast<D*>(b))->~D(); }};
+  template <class D>
+  static constexpr Ops kHeapOps{
+      [](void* b, Args&&... a) -> R {
+        return (**std::launder(static_cast<D**>(b)))(std::forward<Args>(a)...);
+      },
+      [](void* from, void* to) noexcept { ::new (to) D*(*std::launder(static_cast<D**>(from))); },
+      [](void* b) noexcept { delete *std::launder(static_cast<D**>(b)); }};
+
+  const Ops* ops_ = nullptr;
+  alignas(void*) unsigned char buf_[Inline];
+};
+
+}  // namespace labtwin::sim
