@@ -214,7 +214,6 @@ void Simulation::wake(std::uint32_t idx, std::uint32_t token) {
   detail::ProcessSlot& s = procs_[idx];
   if (s.state != detail::ProcState::kWaiting || s.token != token) return;
   s.state = detail::ProcState::kWaking;
-  s.waiting = nullptr;
   schedule_at(
       now_, [this, idx, token] { resume(idx, token); }, 0, kKindProcessWake, idx);
 }
@@ -255,12 +254,13 @@ bool Simulation::interrupt(std::uint32_t idx, std::uint32_t gen, InterruptCause 
     if (node != nullptr) node->withdraw();
     s.interrupt_pending = true;
     s.cause = cause;
-    s.state = detail::ProcState::kWaiting;  // wake() requires it
     wake(idx, s.token);
     return true;
   }
   if (s.state == detail::ProcState::kWaking) {
-    // A wake-up is already scheduled: the co_await will throw when it resumes.
+    // A wake-up is already scheduled: the co_await will throw when it resumes, unless what
+    // it waited for has side effects that already happened (a grant, a put, a get).
+    if (s.waiting != nullptr && !s.waiting->accepts_late_interrupt()) return false;
     s.interrupt_pending = true;
     s.cause = cause;
     return true;

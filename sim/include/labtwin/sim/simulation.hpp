@@ -58,6 +58,9 @@ struct WaitNode {
   virtual void on_fire(std::int64_t value) = 0;
   /// The waiting process was interrupted: stop waiting (unlink, cancel timers, ...).
   virtual void withdraw() noexcept = 0;
+  /// Whether an interrupt may still be delivered after this wait completed but before the
+  /// process resumed. Operations with side effects (grants, puts, gets) say no.
+  virtual bool accepts_late_interrupt() const { return true; }
   WaitNode* prev = nullptr;  ///< list links
   WaitNode* next = nullptr;  ///< list links
   WaitList* list = nullptr;  ///< list this node is linked in, or null
@@ -117,7 +120,7 @@ struct ProcessSlot {
   ProcState state = ProcState::kFree;
   bool interrupt_pending = false;  ///< deliver `cause` at the next resumption
   InterruptCause cause;            ///< pending interrupt cause
-  WaitNode* waiting = nullptr;     ///< what the process is suspended on (kWaiting)
+  WaitNode* waiting = nullptr;     ///< what the process is suspended on (kWaiting/kWaking)
   WaitList joiners;                ///< processes joining this one
   std::uint32_t next_free = 0;     ///< free-list link
 };
@@ -216,6 +219,8 @@ class Simulation {
   bool interrupt(std::uint32_t idx, std::uint32_t gen, InterruptCause cause);
   /// Cancels process (idx, gen); see ProcessHandle::cancel.
   bool cancel_process(std::uint32_t idx, std::uint32_t gen);
+  /// Generation of process-table entry idx (identifies the current occupant).
+  std::uint32_t process_generation(std::uint32_t idx) const { return procs_[idx].gen; }
   /// True when (idx, gen) has ended (or never existed).
   bool process_done(std::uint32_t idx, std::uint32_t gen) const {
     return idx >= procs_.size() || procs_[idx].gen != gen ||
