@@ -120,10 +120,13 @@ struct Search {
       return;
     }
     const std::size_t j = order[depth];
-    const double tol = 1e-12 * std::max(1.0, std::abs(best_cost));
     for (const Option& o : opts[j]) {
-      // Options are sorted by cost, so once the bound fails it fails for the rest too.
-      if (cost + o.cost + rest_min[depth + 1] >= best_cost - tol) break;
+      // Options are sorted by cost, so once the bound fails it fails for the rest too. The
+      // incumbent may have improved in the previous iteration, so re-read it every time.
+      if (std::isfinite(best_cost) &&
+          cost + o.cost + rest_min[depth + 1] >= best_cost - 1e-12 * std::abs(best_cost)) {
+        break;
+      }
       const Instant e = o.start + jobs[j].duration;
       if (!fits(running, o.start, e, jobs[j].power_kw, limits)) continue;
       running.push_back(Running{o.start, e, jobs[j].power_kw});
