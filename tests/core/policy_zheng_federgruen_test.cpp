@@ -157,6 +157,29 @@ TEST(PolicyZhengFedergruen, CostMatchesStationaryMarkovChain) {
   }
 }
 
+// Beyond the published table (mean 75, same h, p, K): demand per period is so large relative to
+// the EOQ that the optimum orders every period up to y* = argmin G (P(D < S - s) ~ 1e-15), so
+// c(s,S) = K + G(y*) up to that probability, and the brute-force grid finds the same cost.
+TEST(PolicyZhengFedergruen, LargeMeanOrdersEveryPeriod) {
+  const auto res = lc::optimal_ss_poisson(75.0, 1.0, 9.0, 64.0, 0);
+  long y_star = 0;
+  for (long y = 1; y < 200; ++y) {
+    if (lc::poisson_period_cost(y, 75.0, 1.0, 9.0) <
+        lc::poisson_period_cost(y_star, 75.0, 1.0, 9.0)) {
+      y_star = y;
+    }
+  }
+  EXPECT_EQ(res.S, y_star);
+  EXPECT_NEAR(res.cost, 64.0 + lc::poisson_period_cost(y_star, 75.0, 1.0, 9.0), 1e-9);
+  double grid_best = 1e300;
+  for (long s = 40; s <= 90; ++s) {
+    for (long S = s + 1; S <= 200; ++S) {
+      grid_best = std::min(grid_best, lc::ss_cost_poisson(s, S, 75.0, 1.0, 9.0, 64.0, 0));
+    }
+  }
+  EXPECT_NEAR(grid_best, res.cost, 1e-9 * res.cost);
+}
+
 // The optimiser is never beaten by an exhaustive search over a generous (s,S) grid.
 TEST(PolicyZhengFedergruen, NoGridPointBeatsTheOptimum) {
   struct Case {
