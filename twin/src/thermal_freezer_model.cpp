@@ -1,0 +1,289 @@
+// The ULT freezer state machine on top of the exact two-node thermal solution.
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "labtwin/twin/freezer_model.hpp"
+
+namespace labtwin::twin {
+
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& rule, double value) {
+  if (!ok) {
+    throw std::invalid_argument("FreezerParams." + field + " must be " + rule + ", got " +
+                                std::to_string(value));
+  }
+}
+
+ThermalNetwork freezer_network(const FreezerParams& p, bool door_open) {
+  p.validate();
+  ThermalNetwork net;
+  net.nodes = 2;
+  net.capacity[FreezerModel::kAir] = p.air_capacity_j_per_k;
+  net.capacity[FreezerModel::kPayload] = p.payload_capacity_j_per_k;
+  net.ambient_conductance[FreezerModel::kAir] =
+      p.ua_wall_w_per_k + (door_open ? p.ua_door_w_per_k : 0.0);
+  net.connect(FreezerModel::kAir, FreezerModel::kPayload, p.ua_air_payload_w_per_k);
+  return net;
+}
+
+}  // namespace
+
+std::vector<DamageLimit> default_damage_limits() {
+  return {{"minus80_biobank", -60.0}, {"minus20_reagents", -15.0}};
+}
+
+void FreezerParams::validate() const {
+  const auto pos = [](double v) { return std::isfinite(v) && v > 0.0; };
+  const auto nonneg = [](double v) { return std::isfinite(v) && v >= 0.0; };
+  const auto fin = [](double v) { return std::isfinite(v); };
+  require(pos(air_capacity_j_per_k), "air_capacity_j_per_k", "finite and > 0",
+          air_capacity_j_per_k);
+  require(pos(payload_capacity_j_per_k), "payload_capacity_j_per_k", "finite and > 0",
+          payload_capacity_j_per_k);
+  require(pos(ua_air_payload_w_per_k), "ua_air_payload_w_per_k", "finite and > 0",
+          ua_air_payload_w_per_k);
+  require(pos(ua_wall_w_per_k), "ua_wall_w_per_k", "finite and > 0", ua_wall_w_per_k);
+  require(nonneg(ua_door_w_per_k), "ua_door_w_per_k", "finite and >= 0", ua_door_w_per_k);
+  require(nonneg(cooling_power_w), "cooling_power_w", "finite and >= 0", cooling_power_w);
+  require(nonneg(electrical_power_w), "electrical_power_w", "finite and >= 0", electrical_power_w);
+  require(fin(setpoint_c), "setpoint_c", "finite", setpoint_c);
+  require(pos(hysteresis_k), "hysteresis_k", "finite and > 0", hysteresis_k);
+  require(fin(alarm_high_c), "alarm_high_c", "finite", alarm_high_c);
+  require(fin(ambient_c), "ambient_c", "finite", ambient_c);
+  for (std::size_t i = 0; i < damage_limits.size(); ++i) {
+    require(fin(damage_limits[i].payload_limit_c),
+            "damage_limits[" + std::to_string(i) + "] (" + damage_limits[i].storage_class +
+                ").payload_limit_c",
+            "finite", damage_limits[i].payload_limit_c);
+  }
+}
+
+std::string_view to_string(FreezerEventKind kind) {
+  switch (kind) {
+    case FreezerEventKind::kThermostatOn:
+      return "thermostat_on";
+    case FreezerEventKind::kThermostatOff:
+      return "thermostat_off";
+    case FreezerEventKind::kAlarmHigh:
+      return "alarm_high";
+    case FreezerEventKind::kAlarmClear:
+      return "alarm_clear";
+    case FreezerEventKind::kDamageLimit:
+      return "damage_limit";
+    case FreezerEventKind::kDamageRecovered:
+      return "damage_recovered";
+  }
+  return "unknown";
+}
+
+FreezerModel::FreezerModel(FreezerParams params, double start_time)
+    : params_(std::move(params)),
+      closed_(freezer_network(params_, false)),
+      open_(freezer_network(params_, true)),
+      start_(start_time),
+      now_(start_time),
+      ambient_c_(params_.ambient_c),
+      damaged_(params_.damage_limits.size(), 0) {
+  if (!std::isfinite(start_time)) {
+    throw std::invalid_argument("FreezerModel: start_time must be finite");
+  }
+  recompute_equilibria();
+  set_temperatures(params_.setpoint_c, params_.setpoint_c);
+}
+
+void FreezerModel::recompute_equilibria() {
+  NodeVector off{};
+  NodeVector on{};
+  on[kAir] = -params_.cooling_power_w;
+  eq_[0] = closed_.equilibrium(ambient_c_, off);
+  eq_[1] = closed_.equilibrium(ambient_c_, on);
+  eq_[2] = open_.equilibrium(ambient_c_, off);
+  eq_[3] = open_.equilibrium(ambient_c_, on);
+}
+
+const NodeVector& FreezerModel::equilibrium() const {
+  return eq_[(door_open_ ? 2 : 0) + (compressor_on() ? 1 : 0)];
+}
+
+NodeVector FreezerModel::heat_input() const {
+  NodeVector q{};
+  if (compressor_on()) q[kAir] = -params_.cooling_power_w;
+  return q;
+}
+
+double FreezerModel::duty_cycle() const {
+  const double elapsed = now_ - start_;
+  return elapsed > 0.0 ? on_time_ / elapsed : 0.0;
+}
+
+ExpSum FreezerModel::trajectory(int node) const {
+  return current_mode().trajectory(x_, equilibrium(), node);
+}
+
+void FreezerModel::set_temperatures(double air_c, double payload_c) {
+  if (!std::isfinite(air_c) || !std::isfinite(payload_c)) {
+    throw std::invalid_argument("FreezerModel::set_temperatures: temperatures must be finite");
+  }
+  x_[kAir] = air_c;
+  x_[kPayload] = payload_c;
+  // Inside the band the thermostat state is ambiguous; call for cooling above the setpoint.
+  if (air_c >= thermostat_on_c()) {
+    demand_ = true;
+  } else if (air_c <= thermostat_off_c()) {
+    demand_ = false;
+  } else {
+    demand_ = air_c > params_.setpoint_c;
+  }
+  alarm_ = air_c > params_.alarm_high_c;
+  for (std::size_t i = 0; i < damaged_.size(); ++i) {
+    damaged_[i] = payload_c > params_.damage_limits[i].payload_limit_c ? 1 : 0;
+  }
+  invalidate();
+}
+
+void FreezerModel::set_door(bool open) {
+  if (open != door_open_) {
+    door_open_ = open;
+    invalidate();
+  }
+}
+
+void FreezerModel::set_power(bool ok) {
+  if (ok != power_ok_) {
+    power_ok_ = ok;
+    invalidate();
+  }
+}
+
+void FreezerModel::fail_compressor() {
+  if (!compressor_failed_) {
+    compressor_failed_ = true;
+    invalidate();
+  }
+}
+
+void FreezerModel::repair_compressor() {
+  if (compressor_failed_) {
+    compressor_failed_ = false;
+    invalidate();
+  }
+}
+
+void FreezerModel::set_ambient(double ambient_c) {
+  if (!std::isfinite(ambient_c)) {
+    throw std::invalid_argument("FreezerModel::set_ambient: ambient temperature must be finite");
+  }
+  if (ambient_c != ambient_c_) {
+    ambient_c_ = ambient_c;
+    recompute_equilibria();
+    invalidate();
+  }
+}
+
+void FreezerModel::search(double horizon) {
+  const LinearThermalMode& mode = current_mode();
+  const NodeVector& eq = equilibrium();
+  std::optional<FreezerEvent> best;
+  double h = horizon;
+  const auto consider = [&](const ExpSum& f, double level, bool active, FreezerEventKind rise,
+                            FreezerEventKind fall, int index) {
+    // An active condition can only end by a downward crossing, an inactive one only start by
+    // an upward one; the direction filter also keeps a just-applied event from re-firing.
+    const auto dir = active ? CrossingDirection::kFalling : CrossingDirection::kRising;
+    const auto t = first_crossing(f, level, dir, h);
+    if (t && (!best || *t < h)) {
+      h = *t;
+      best = FreezerEvent{now_ + *t, active ? fall : rise, index};
+    }
+  };
+  const ExpSum air = mode.trajectory(x_, eq, kAir);
+  consider(air, demand_ ? thermostat_off_c() : thermostat_on_c(), demand_,
+           FreezerEventKind::kThermostatOn, FreezerEventKind::kThermostatOff, -1);
+  consider(air, params_.alarm_high_c, alarm_, FreezerEventKind::kAlarmHigh,
+           FreezerEventKind::kAlarmClear, -1);
+  if (!damaged_.empty()) {
+    const ExpSum payload = mode.trajectory(x_, eq, kPayload);
+    for (std::size_t i = 0; i < damaged_.size(); ++i) {
+      consider(payload, params_.damage_limits[i].payload_limit_c, damaged_[i] != 0,
+               FreezerEventKind::kDamageLimit, FreezerEventKind::kDamageRecovered,
+               static_cast<int>(i));
+    }
+  }
+  pending_ = best;
+  pending_until_ = now_ + horizon;
+  pending_valid_ = true;
+}
+
+std::optional<FreezerEvent> FreezerModel::next_event(double horizon) {
+  if (!(horizon >= 0.0)) {
+    throw std::invalid_argument("FreezerModel::next_event: horizon must be >= 0 s, got " +
+                                std::to_string(horizon));
+  }
+  const double until = now_ + horizon;
+  if (!pending_valid_ || (!pending_ && pending_until_ < until)) search(horizon);
+  if (pending_ && pending_->time <= until) return pending_;
+  return std::nullopt;
+}
+
+void FreezerModel::propagate_to(double t) {
+  const double dt = t - now_;
+  if (dt <= 0.0) return;
+  NodeVector step_integral{};
+  x_ = current_mode().propagate_with_integral(x_, equilibrium(), dt, step_integral);
+  integral_[kAir] += step_integral[kAir];
+  integral_[kPayload] += step_integral[kPayload];
+  if (compressor_on()) on_time_ += dt;
+  now_ = t;
+}
+
+void FreezerModel::apply(const FreezerEvent& ev) {
+  switch (ev.kind) {
+    case FreezerEventKind::kThermostatOn:
+      demand_ = true;
+      break;
+    case FreezerEventKind::kThermostatOff:
+      demand_ = false;
+      break;
+    case FreezerEventKind::kAlarmHigh:
+      alarm_ = true;
+      break;
+    case FreezerEventKind::kAlarmClear:
+      alarm_ = false;
+      break;
+    case FreezerEventKind::kDamageLimit:
+      damaged_.at(static_cast<std::size_t>(ev.index)) = 1;
+      break;
+    case FreezerEventKind::kDamageRecovered:
+      damaged_.at(static_cast<std::size_t>(ev.index)) = 0;
+      break;
+  }
+  ++events_applied_;
+  invalidate();
+}
+
+void FreezerModel::advance_to(double t, std::vector<FreezerEvent>* log) {
+  if (!(t >= now_)) {
+    throw std::invalid_argument("FreezerModel::advance_to: target " + std::to_string(t) +
+                                " s is before the model time " + std::to_string(now_) + " s");
+  }
+  for (;;) {
+    if (!pending_valid_ || (!pending_ && pending_until_ < t)) {
+      search(t - now_ + kEventTolerance);
+    }
+    if (pending_ && pending_->time <= t + kEventTolerance) {
+      FreezerEvent ev = *pending_;
+      ev.time = std::min(std::max(ev.time, now_), t);
+      propagate_to(ev.time);
+      apply(ev);
+      if (log != nullptr) log->push_back(ev);
+      continue;
+    }
+    propagate_to(t);
+    return;
+  }
+}
+
+}  // namespace labtwin::twin
