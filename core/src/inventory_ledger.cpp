@@ -428,6 +428,10 @@ Result Ledger::validate(const Transfer& c) {
 Result Ledger::validate(const Adjust& c) {
   LABTWIN_CHECK_LOT(c.lot)
   const Lot& l = state_.lot(c.lot);
+  if (l.qc == QcState::Rejected) {
+    // Rejected stock was written off; a found unit of it is not stock again.
+    return fail(Error::LotRejected, "lot '" + l.code + "' is rejected, its stock is written off");
+  }
   if (!std::isfinite(c.delta) || c.delta == 0.0) {
     return fail(Error::InvalidQuantity,
                 "adjustment must be non-zero and finite, got " + qty(c.delta));

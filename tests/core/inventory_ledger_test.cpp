@@ -316,6 +316,9 @@ TEST_F(LedgerTest, AdjustUpDownAndRejections) {
   expect_rejected(Adjust{l, -100, "", ""}, Error::InsufficientStock);
   expect_rejected(Adjust{l, 0, "", ""}, Error::InvalidQuantity);
   expect_rejected(Adjust{LotId{9}, 1, "", ""}, Error::UnknownLot);
+  const LotId bad = receive(enzyme, "BAD", 1, f80, std::nullopt, false);
+  ASSERT_TRUE(ledger.execute(RejectQc{bad, ""}).ok());
+  expect_rejected(Adjust{bad, 1, "found", ""}, Error::LotRejected);
   // Restocking an emptied lot needs a free slot again.
   const LotId l2 = *ledger.state().find_lot("L2");
   ASSERT_TRUE(ledger.execute(Adjust{l2, -1, "lost", ""}).ok());
