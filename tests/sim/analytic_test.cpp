@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -92,6 +93,14 @@ TEST(Analytic, NormalQuantileAndCdf) {
 }
 
 TEST(Analytic, SpecialFunctions) {
+  // log_gamma: Gamma(n) = (n-1)!, Gamma(1/2) = sqrt(pi), and agreement with std::lgamma.
+  EXPECT_NEAR(log_gamma(1.0), 0.0, 1e-15);
+  EXPECT_NEAR(log_gamma(6.0), std::log(120.0), 1e-13);
+  EXPECT_NEAR(log_gamma(0.5), 0.5 * std::log(std::numbers::pi), 1e-14);
+  for (const double x : {0.01, 0.3, 1.7, 9.5, 123.4, 5000.0}) {
+    EXPECT_NEAR(log_gamma(x), std::lgamma(x), 1e-13 * std::max(1.0, std::fabs(std::lgamma(x))))
+        << x;
+  }
   // I_x(a, a) at x = 1/2 is 1/2 by symmetry; I_x(1, 1) = x; I_x(a, 1) = x^a.
   EXPECT_NEAR(incomplete_beta(3.7, 3.7, 0.5), 0.5, 1e-14);
   EXPECT_NEAR(incomplete_beta(1, 1, 0.3), 0.3, 1e-14);

@@ -213,6 +213,8 @@ TEST(Distributions, PoissonPmfChiSquareSmallAndLargeMeans) {
   for (int k = 0; k < 100; ++k) s += Poisson(7.5).pmf(k);
   EXPECT_NEAR(s, 1.0, 1e-12);
   EXPECT_NEAR(Poisson(3).pmf(2), 4.5 * std::exp(-3.0), 1e-15);
+  // Above the exact log-factorial table (Stirling branch): e^-100 100^100 / 100!.
+  EXPECT_NEAR(Poisson(100).pmf(100), 0.03986099680914883, 1e-13);  // via Python math.lgamma
 }
 
 TEST(Distributions, EmpiricalFrequenciesAndZeroWeights) {

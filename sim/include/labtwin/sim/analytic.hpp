@@ -15,6 +15,9 @@ double normal_quantile(double p);
 /// Acklam's approximation alone (relative error < 1.15e-9): cheaper, used for sampling.
 double normal_quantile_approx(double p);
 
+/// ln Gamma(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). Unlike std::lgamma it never
+/// writes the global signgam, so it is safe to call from parallel replications.
+double log_gamma(double x);
 /// Regularized incomplete beta I_x(a, b), a, b > 0, 0 <= x <= 1 (continued fraction, Lentz).
 double incomplete_beta(double a, double b, double x);
 /// Regularized lower incomplete gamma P(a, x), a > 0, x >= 0 (series / continued fraction).
