@@ -87,7 +87,7 @@ class Fuzzer {
 
   void run(int steps) {
     for (int step = 0; step < steps; ++step) {
-      clock_.advance(Span::hours(rng_.below(13)));
+      clock_.advance(Span::hours(rng_.below(4)));
       const LedgerState before = ledger_.snapshot();
       const std::size_t n_before = ledger_.events().size();
       const Command cmd = random_command();
@@ -176,6 +176,15 @@ class Fuzzer {
     }
     return LotId{rng_.below(static_cast<std::uint32_t>(ledger_.state().lot_count()) + 2)};
   }
+  LotId quarantined_lot() {
+    // Mostly a lot waiting for QC, so that stock becomes available at a realistic rate.
+    if (rng_.chance(80)) {
+      for (LotId l : ledger_.state().book(SkuId{rng_.below(6)}).lots) {
+        if (ledger_.state().lot(l).qc == QcState::Quarantine) return l;
+      }
+    }
+    return lot();
+  }
   LocId loc(SkuId for_sku) {
     // Mostly a storage node whose class suits the SKU (units, boxes, positions).
     if (ledger_.state().valid(for_sku) && rng_.chance(75)) {
@@ -214,44 +223,47 @@ class Fuzzer {
   std::string code() { return name("L", static_cast<std::size_t>(rng_.below(4000))); }
 
   Command random_command() {
-    switch (rng_.below(17)) {
+    switch (rng_.below(20)) {
       case 0:
-      case 1: {
+      case 1:
+      case 2: {
         const SkuId s = sku();
         return Receive{s, code(), qty(), loc(s), expiry(), key()};
       }
-      case 2:
       case 3:
-        return ReleaseQc{lot(), key()};
       case 4:
-        return RejectQc{lot(), key()};
+        return ReleaseQc{quarantined_lot(), key()};
       case 5:
-        return Reserve{sku(), qty(), strategy(), site(), key()};
+        return RejectQc{lot(), key()};
       case 6:
-        return ReleaseReservation{res(), key()};
       case 7:
-        return Issue{sku(), qty(), strategy(), site(), key()};
       case 8:
-        return IssueLot{lot(), qty(), key()};
+        return Reserve{sku(), rng_.chance(70) ? 1.0 : qty(), strategy(), site(), key()};
       case 9:
+        return ReleaseReservation{res(), key()};
+      case 10:
+        return Issue{sku(), qty(), strategy(), site(), key()};
+      case 11:
+        return IssueLot{lot(), qty(), key()};
+      case 12:
         return IssueReservation{res(), key()};
-      case 10: {
+      case 13: {
         const LotId l = lot();
         const SkuId s = ledger_.state().valid(l) ? ledger_.state().lot(l).sku : SkuId{0};
         return Transfer{l, loc(s), rng_.chance(50) ? std::optional<double>{} : std::optional{qty()},
                         key()};
       }
-      case 11:
+      case 14:
         return Adjust{lot(), qty() - 2.0, "count", key()};
-      case 12:
+      case 15:
         return WriteOff{lot(), static_cast<WriteOffReason>(rng_.below(4)),
                         rng_.chance(50) ? std::optional<double>{} : std::optional{qty()}, key()};
-      case 13:
+      case 16:
         if (rng_.chance(80)) return IssueLot{lot(), qty(), key()};
         return WriteOffUnit{loc(), static_cast<WriteOffReason>(rng_.below(4)), key()};
-      case 14:
+      case 17:
         return RequestPo{sku(), qty(), site(), "S", key()};
-      case 15:
+      case 18:
         return AdvancePo{po(), static_cast<PoState>(rng_.below(8)), key()};
       default: {
         const PoId p = po();
