@@ -1,0 +1,117 @@
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "commands.hpp"
+#include "labtwin/adapters/atomic_file.hpp"
+#include "labtwin/adapters/expectation.hpp"
+#include "labtwin/adapters/report.hpp"
+#include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/sim/units.hpp"
+#include "labtwin/twin/lab_model.hpp"
+
+namespace labtwin::cli {
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+/// Checks every `expect:` entry against the run.
+std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioDef& sc,
+                                                           const twin::RunResult& r) {
+  std::vector<adapters::AssertionOutcome> out;
+  for (const auto& e : sc.expect) {
+    adapters::AssertionOutcome o{e.kpi, e.expression, false, ""};
+    const auto parsed = adapters::parse_expectation(e.expression);
+    if (!parsed.ok()) {
+      o.message = parsed.error;
+    } else if (e.kpi == "fingerprint") {
+      const auto fp = twin::fingerprint_hex(r.fingerprint);
+      o.passed = adapters::check(parsed.value, std::string_view(fp));
+      o.message = o.passed ? "got " + fp : adapters::describe(parsed.value, std::string_view(fp));
+    } else if (const auto v = r.kpi(e.kpi)) {
+      o.passed = adapters::check(parsed.value, *v);
+      o.message = adapters::describe(parsed.value, *v);
+      if (o.passed) o.message = o.message.substr(o.message.find("got "));
+    } else {
+      std::string best;
+      std::size_t best_d = 4;
+      for (const auto& k : r.kpis)
+        if (auto d = edit_distance(e.kpi, k.name); d < best_d) best = k.name, best_d = d;
+      o.message = "the run has no KPI '" + e.kpi + "'" +
+                  (best.empty() ? "" : "; did you mean '" + best + "'?");
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_command(const RunFlags& f) {
+  if (f.format != "table" && f.format != "json") {
+    std::cerr << "labtwin run: --format: expected table or json, got \"" << f.format << "\"\n";
+    return kBadInput;
+  }
+  twin::RunOptions options;
+  options.seed = f.seed;
+  if (!f.until.empty()) {
+    const auto t = sim::units::parse_duration_ticks(f.until);
+    if (!t.ok() || t.value <= 0) {
+      std::cerr << "labtwin run: --until: "
+                << (t.ok() ? "must be a positive duration" : t.error) << "\n";
+      return kBadInput;
+    }
+    options.until = sim::Time{t.value};
+  }
+  const auto loaded = f.variant.empty() ? adapters::load_scenario(f.scenario)
+                                        : adapters::load_variant(f.scenario, f.variant);
+  for (const auto& d : loaded.diagnostics) std::cerr << adapters::format(d) << "\n";
+  if (!loaded.ok()) return kBadInput;
+  const auto& sc = *loaded.scenario;
+
+  twin::RunResult result;
+  try {
+    result = twin::run_scenario(sc, options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << f.scenario << ": error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  result.variant = f.variant;
+  const auto outcomes = check_expectations(sc, result);
+  const bool all_passed =
+      std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.passed; });
+
+  const std::string summary = adapters::summary_json(result, outcomes, LABTWIN_VERSION);
+  if (!f.quiet) {
+    if (f.format == "json") {
+      std::cout << summary;
+    } else {
+      std::cout << adapters::format_kpi_table(result);
+      if (!outcomes.empty()) std::cout << adapters::format_assertions(outcomes);
+    }
+  } else if (!all_passed) {
+    for (const auto& o : outcomes)
+      if (!o.passed) std::cerr << "FAIL " << o.kpi << " " << o.expression << "  (" << o.message << ")\n";
+  }
+  if (!f.out_dir.empty()) {
+    std::filesystem::create_directories(f.out_dir);
+    adapters::write_file_atomic(std::filesystem::path(f.out_dir) / "summary.json", summary);
+  }
+  if (!f.junit.empty()) {
+    const std::string suite = sc.meta.name + (f.variant.empty() ? "" : "." + f.variant);
+    adapters::write_file_atomic(f.junit, adapters::junit_xml(suite, outcomes, result.wall_seconds));
+  }
+  return all_passed ? kOk : kAssertionFailed;
+}
+
+}  // namespace labtwin::cli

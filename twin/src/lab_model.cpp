@@ -1,0 +1,933 @@
+// [SECTION] The lab twin: freezers (exact thermal twins), technicians (the core's dispatcher),
+// sample boxes (the core's stock ledger), incidents and KPIs on the DES kernel.
+//
+// Index
+//   [SECTION] Constants and helpers
+//   [SECTION] Entities
+//   [SECTION] Construction
+//   [SECTION] Freezers: thermal events, alarms, damage
+//   [SECTION] Doors, failures, incidents, ambient
+//   [SECTION] Technicians: dispatch, travel, work
+//   [SECTION] KPIs
+#include "labtwin/twin/lab_model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "labtwin/core/dispatch/dispatcher.hpp"
+#include "labtwin/core/inventory/ledger.hpp"
+#include "labtwin/core/schedule/shift_calendar.hpp"
+#include "labtwin/sim/distributions.hpp"
+#include "labtwin/sim/random.hpp"
+#include "labtwin/sim/simulation.hpp"
+#include "labtwin/sim/units.hpp"
+#include "labtwin/twin/freezer_model.hpp"
+#include "labtwin/twin/sim_ports.hpp"
+#include "labtwin/twin/site_graph.hpp"
+
+namespace labtwin::twin {
+namespace inv = core::inventory;
+
+// [SECTION] Constants and helpers ---------------------------------------------------------
+namespace {
+
+/// Event kinds (folded into the fingerprint with the entity index as target).
+enum Kind : std::uint32_t {
+  kFreezerThermal = 1,
+  kDoorOpen,
+  kDoorClose,
+  kAmbientStep,
+  kDoorPlan,
+  kIncident,
+  kRandomFailure,
+  kAlarmRaise,
+  kTechArrive,
+  kWorkDone,
+  kShiftSync,
+  kRescueBox,
+  kSelfRestore,
+};
+
+constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
+constexpr double kTripSeconds = 120.0;          ///< rescue: carry one rack to a backup unit
+constexpr int kBoxesPerTrip = 5;                ///< rescue: boxes in one rack
+constexpr double kTripDoorSeconds = 20.0;       ///< rescue: door open to pull one rack
+constexpr double kAlarmSlaSeconds = 30 * 60.0;  ///< response SLA of an alarm ticket
+/// Weekday daytime window for routine door openings (local hours) and the weekend share.
+constexpr double kDoorDayStartH = 8.0, kDoorDayEndH = 18.0, kWeekendDoorFactor = 0.2;
+
+inv::StorageClass storage_class_of(const std::string& text) {
+  if (text == "-80C") return inv::StorageClass::Minus80C;
+  if (text == "-20C") return inv::StorageClass::Minus20C;
+  if (text == "4C" || text == "+4C") return inv::StorageClass::Plus4C;
+  if (text == "room") return inv::StorageClass::Room;
+  if (text == "LN2" || text == "ln2") return inv::StorageClass::LN2Vapour;
+  throw std::invalid_argument("unknown storage class '" + text +
+                              "' (expected -80C, -20C, 4C, room or LN2)");
+}
+
+sim::Distribution parse_dist(const std::string& text, const std::string& where) {
+  auto parsed = sim::parse_distribution(text, [](std::string_view tok) -> std::optional<double> {
+    auto r = sim::units::parse_duration(tok);
+    if (r.ok()) return r.value;
+    return sim::parse_plain_number(tok);
+  });
+  if (!parsed) throw std::invalid_argument(where + ": " + parsed.error);
+  return *parsed.distribution;
+}
+
+double safe_sample(const sim::Distribution& d, sim::RandomStream& rng) {
+  return std::max(0.0, sim::sample(d, rng));
+}
+
+/// Local weekday (0 = Monday) and hour of a UTC instant at a fixed offset.
+std::pair<int, double> local_day_hour(std::int64_t utc_us, std::int64_t offset_s) {
+  const double local_s = static_cast<double>(utc_us) / 1e6 + static_cast<double>(offset_s);
+  const double days = std::floor(local_s / 86400.0);
+  const auto day_index = static_cast<std::int64_t>(days);
+  const int weekday = static_cast<int>(((day_index % 7) + 7 + 3) % 7);  // 1970-01-01: Thursday
+  return {weekday, (local_s - days * 86400.0) / 3600.0};
+}
+
+double ambient_at(const AmbientDef& a, double local_hour) {
+  return a.mean_c +
+         a.daily_amplitude_k * std::cos(2.0 * std::numbers::pi * (local_hour - a.peak_hour) / 24.0);
+}
+
+double nan() { return std::numeric_limits<double>::quiet_NaN(); }
+
+core::DispatcherConfig dispatcher_config(DispatchPolicy p) {
+  core::DispatcherConfig c;
+  switch (p) {
+    case DispatchPolicy::edf: c.policy = core::PolicyKind::EarliestDeadline; break;
+    case DispatchPolicy::nearest: c.policy = core::PolicyKind::NearestQualified; break;
+    case DispatchPolicy::optimal: c.policy = core::PolicyKind::OptimalBatch; break;
+    case DispatchPolicy::priority_fifo: c.policy = core::PolicyKind::PriorityFifo; break;
+  }
+  return c;
+}
+
+}  // namespace
+
+// [SECTION] Entities -----------------------------------------------------------------------
+namespace {
+
+struct Freezer {
+  FreezerDef def;
+  std::size_t site = 0;
+  core::LocationId place = 0;
+  inv::LocId loc{};
+  inv::SkuId sku{};
+  FreezerModel model;
+  sim::EventId next{};
+  sim::EventId alarm_timer{};
+  bool alarm_raised = false;
+  bool door_ajar = false;
+  int doors_open = 0;          // routine openings in progress
+  bool fault = false;          // compressor failed, power lost or door ajar: needs a response
+  double fault_since = 0.0;    // sim seconds
+  bool damaged = false;        // payload beyond the storage class limit (lots written off)
+  bool rescue_open = false;    // a rescue ticket is open for this unit
+  bool repair_open = false;    // a repair ticket is open for this unit
+  std::optional<sim::Distribution> ttf;
+  sim::Distribution repair;
+  sim::Distribution door_duration;
+  sim::RandomStream door_rng, fail_rng, repair_rng;
+
+  Freezer(FreezerDef d, FreezerParams p, sim::Distribution rep, sim::Distribution door,
+          sim::RandomStream door_stream, sim::RandomStream fail_stream,
+          sim::RandomStream repair_stream)
+      : def(std::move(d)), model(std::move(p)), repair(std::move(rep)),
+        door_duration(std::move(door)), door_rng(door_stream), fail_rng(fail_stream),
+        repair_rng(repair_stream) {}
+  bool powered_and_cooling() const { return !model.compressor_failed() && model.power_ok(); }
+};
+
+enum class WorkKind { None, Travel, Diagnose, RescueBox, Repair };
+
+struct Tech {
+  std::string id;
+  std::size_t site = 0;
+  std::string ticket;          // current ticket, empty when idle
+  sim::EventId pending{};      // arrival, work completion or next rescue box
+  double busy_since = 0.0;     // sim seconds when the current ticket was taken
+  double busy_seconds = 0.0;   // accumulated
+  core::ShiftCalendar calendar;
+};
+
+struct TicketInfo {
+  core::TicketKind kind{};
+  std::size_t freezer = 0;
+  double opened = 0.0;
+  bool arrived = false;
+};
+
+struct FaultRecord {
+  double start = 0.0;
+  double alarm = nan();
+  double response = nan();
+  double rescued = nan();
+};
+
+}  // namespace
+
+struct LabModel::Impl {
+  ScenarioDef sc;
+  sim::Simulation sim;
+  std::uint64_t seed;
+  std::uint64_t replication;
+  sim::Time end;
+  std::int64_t start_us;
+  SimClock clock;
+  EventLog log;
+  SiteGraph graph;
+  inv::Ledger ledger;
+  core::Dispatcher dispatcher;
+  std::vector<Freezer> freezers;
+  std::map<std::string, std::size_t, std::less<>> freezer_index;
+  std::vector<Tech> techs;
+  std::map<std::string, std::size_t, std::less<>> tech_index;
+  std::map<std::string, TicketInfo, std::less<>> tickets;
+  std::vector<FaultRecord> faults;
+  std::vector<std::optional<std::size_t>> open_fault;  // per freezer: index into faults
+  std::uint64_t ticket_seq = 0;
+  // KPI accumulators
+  double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0;
+  double alarms = 0, callouts = 0, stranded = 0;
+  double peak_payload_c = -std::numeric_limits<double>::infinity();
+
+  Impl(const ScenarioDef& s, const RunOptions& o);
+  double now_s() const { return sim.now().seconds(); }
+  sim::RandomStream stream(const std::string& name) const {
+    return sim::RandomStream(seed, replication, name);
+  }
+
+  void build_sites();
+  void build_technicians();
+  void schedule_incidents();
+
+  void sync(std::size_t f);
+  void reschedule(std::size_t f);
+  void on_thermal(std::size_t f);
+  void handle(std::size_t f, const FreezerEvent& ev);
+  void raise_alarm(std::size_t f);
+  void write_off(std::size_t f);
+  void start_fault(std::size_t f);
+
+  void plan_doors(std::size_t f);
+  void open_door_for(std::size_t f, double seconds);
+  void schedule_random_failure(std::size_t f);
+  void apply_incident(const IncidentDef& inc);
+  void ambient_step(std::size_t site);
+
+  std::string open_ticket(core::TicketKind kind, std::size_t f, int priority, bool critical,
+                          const std::string& skill, double estimate_s);
+  void dispatch();
+  void begin(const std::string& ticket, const std::string& tech, core::Instant arrival);
+  void arrive(std::size_t t);
+  void finish(std::size_t t);
+  void rescue_next_box(std::size_t t);
+  void shift_sync();
+  std::optional<std::size_t> rescue_target(std::size_t f) const;
+
+  RunResult result() const;
+};
+
+// [SECTION] Construction -------------------------------------------------------------------
+
+LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
+    : sc(s),
+      seed(o.seed.value_or(s.seed)),
+      replication(o.replication),
+      end(o.until.value_or(s.clock.horizon)),
+      start_us(s.clock.start_us.value_or(0)),  // absent: 1970-01-01T00:00Z (docs)
+      clock(sim, start_us),
+      graph(s),
+      ledger(clock, &log),
+      dispatcher(clock, log, graph, dispatcher_config(s.policies.dispatch)) {
+  if (end <= sim::Time::zero()) throw std::invalid_argument("clock.horizon must be positive");
+  for (auto* obs : o.observers) sim.add_observer(obs);
+  build_sites();
+  build_technicians();
+  schedule_incidents();
+  shift_sync();
+}
+
+void LabModel::Impl::build_sites() {
+  for (std::size_t si = 0; si < sc.sites.size(); ++si) {
+    const auto& site = sc.sites[si];
+    auto site_loc = ledger.execute(inv::AddLocation{.code = site.id, .kind = inv::LocationKind::Site});
+    if (!site_loc.ok()) throw std::invalid_argument("sites[" + site.id + "]: " + site_loc.reason);
+    const auto [weekday, hour] = local_day_hour(start_us, sc.clock.utc_offset_s);
+    (void)weekday;
+    for (const auto& fd : site.freezers) {
+      const std::string where = "sites[" + site.id + "].freezers[" + fd.id + "]";
+      if (freezer_index.count(fd.id)) throw std::invalid_argument(where + ": duplicate id");
+      const auto cls = storage_class_of(fd.storage_class);
+      FreezerParams p;
+      p.setpoint_c = fd.setpoint_c;
+      p.hysteresis_k = fd.hysteresis_k;
+      p.alarm_high_c = fd.alarm_high_c;
+      p.ambient_c = ambient_at(site.ambient, hour);
+      p.damage_limits = {{fd.storage_class, inv::storage_limits(cls).max_safe_c}};
+      const auto& m = fd.model;
+      if (m.air_heat_capacity_j_per_k) p.air_capacity_j_per_k = *m.air_heat_capacity_j_per_k;
+      if (m.payload_heat_capacity_j_per_k)
+        p.payload_capacity_j_per_k = *m.payload_heat_capacity_j_per_k;
+      if (m.ua_air_payload_w_per_k) p.ua_air_payload_w_per_k = *m.ua_air_payload_w_per_k;
+      if (m.ua_walls_w_per_k) p.ua_wall_w_per_k = *m.ua_walls_w_per_k;
+      if (m.ua_door_w_per_k) p.ua_door_w_per_k = *m.ua_door_w_per_k;
+      if (m.cooling_power_w) p.cooling_power_w = *m.cooling_power_w;
+      if (m.electrical_power_w) p.electrical_power_w = *m.electrical_power_w;
+      try {
+        p.validate();
+      } catch (const std::exception& e) {
+        throw std::invalid_argument(where + ".model: " + e.what());
+      }
+      Freezer fz(fd, p, parse_dist(fd.failure.repair_time, where + ".failure.repair_time"),
+                 parse_dist(fd.door.open_duration, where + ".door.open_duration"),
+                 stream("freezer/" + fd.id + "/door"), stream("freezer/" + fd.id + "/failure"),
+                 stream("freezer/" + fd.id + "/repair"));
+      if (fd.failure.time_to_failure)
+        fz.ttf = parse_dist(*fd.failure.time_to_failure, where + ".failure.time_to_failure");
+      fz.site = si;
+      fz.place = graph.room(site.id, fd.room);
+      auto unit = ledger.execute(inv::AddLocation{
+          .code = fd.id,
+          .kind = inv::LocationKind::StorageUnit,
+          .parent = inv::LocId{site_loc.id},
+          .capacity = static_cast<std::uint32_t>(std::max(0, fd.capacity_boxes)),
+          .storage = cls});
+      if (!unit.ok()) throw std::invalid_argument(where + ": " + unit.reason);
+      fz.loc = inv::LocId{unit.id};
+      // The collection stored in this unit: one SKU, one lot per box.
+      auto item = ledger.execute(inv::RegisterItem{
+          .item = {.sku = "samples/" + fd.id, .unit = "box", .storage = cls,
+                   .unit_value = fd.sample_value}});
+      if (!item.ok()) throw std::invalid_argument(where + ": " + item.reason);
+      fz.sku = inv::SkuId{item.id};
+      const int boxes = static_cast<int>(std::floor(fd.fill * fd.capacity_boxes + 1e-9));
+      for (int b = 0; b < boxes; ++b) {
+        auto lot = ledger.execute(inv::Receive{.sku = fz.sku,
+                                               .lot_code = fd.id + "/box-" + std::to_string(b + 1),
+                                               .quantity = 1.0,
+                                               .location = fz.loc});
+        if (!lot.ok()) throw std::invalid_argument(where + ": " + lot.reason);
+        ledger.execute(inv::ReleaseQc{.lot = inv::LotId{lot.id}});
+      }
+      freezer_index[fd.id] = freezers.size();
+      freezers.push_back(std::move(fz));
+    }
+  }
+  open_fault.assign(freezers.size(), std::nullopt);
+  for (std::size_t f = 0; f < freezers.size(); ++f) {
+    reschedule(f);
+    plan_doors(f);
+    schedule_random_failure(f);
+  }
+  for (std::size_t si = 0; si < sc.sites.size(); ++si) {
+    // Ambient as hourly steps of the daily cycle (piecewise constant keeps the thermal model
+    // exact); the first step is at the next full hour.
+    const double first = 3600.0 - std::fmod(static_cast<double>(start_us) / 1e6, 3600.0);
+    sim.schedule_at(sim::Time::from_seconds(first == 3600.0 ? 0.0 : first),
+                    [this, si] { ambient_step(si); }, 0, kAmbientStep,
+                    static_cast<std::uint32_t>(si));
+  }
+}
+
+void LabModel::Impl::build_technicians() {
+  for (const auto& td : sc.technicians) {
+    std::size_t site = 0;
+    bool found = false;
+    for (std::size_t si = 0; si < sc.sites.size(); ++si)
+      if (sc.sites[si].id == td.site) site = si, found = true;
+    if (!found) throw std::invalid_argument("technicians[" + td.id + "].site: unknown site '" +
+                                            td.site + "'");
+    core::ShiftCalendar cal(core::Span{sc.clock.utc_offset_s * 1'000'000});
+    if (!td.shift.empty()) {
+      const ShiftDef* shift = nullptr;
+      for (const auto& s : sc.shifts)
+        if (s.name == td.shift) shift = &s;
+      if (shift == nullptr)
+        throw std::invalid_argument("technicians[" + td.id + "].shift: unknown shift '" +
+                                    td.shift + "'");
+      std::uint8_t days = 0;
+      for (int d : shift->days) days = static_cast<std::uint8_t>(days | (1U << d));
+      cal.add_weekly(days, shift->start_s / 60, shift->end_s / 60);
+    } else if (!td.on_call) {
+      cal.add_weekly(core::weekdays::kEveryDay, 0, 0);  // no shift given: always there
+    }
+    for (int k = 0; k < std::max(1, td.count); ++k) {
+      Tech t;
+      t.id = td.count > 1 ? td.id + "-" + std::to_string(k + 1) : td.id;
+      t.site = site;
+      t.calendar = cal;
+      core::Technician ct;
+      ct.id = t.id;
+      ct.skills = {td.skills.begin(), td.skills.end()};
+      ct.shifts = cal;
+      ct.location = graph.hub(td.site);
+      ct.status = td.on_call ? core::TechnicianStatus::OnCall : core::TechnicianStatus::OffShift;
+      ct.on_call = td.on_call;
+      ct.callout_delay = core::Span{td.callout_delay.ticks};
+      if (tech_index.count(t.id)) throw std::invalid_argument("technicians: duplicate id " + t.id);
+      dispatcher.add_technician(std::move(ct));
+      tech_index[t.id] = techs.size();
+      techs.push_back(std::move(t));
+    }
+  }
+}
+
+void LabModel::Impl::schedule_incidents() {
+  for (std::size_t i = 0; i < sc.incidents.size(); ++i) {
+    const auto& inc = sc.incidents[i];
+    const std::int64_t at = inc.absolute ? inc.at_us - start_us : inc.at_us;
+    if (at < 0) throw std::invalid_argument("incidents[" + std::to_string(i) +
+                                            "].at: before the scenario starts");
+    if (!freezer_index.count(inc.target)) {
+      bool is_site = false;
+      for (const auto& s : sc.sites) is_site |= s.id == inc.target;
+      if (!is_site)
+        throw std::invalid_argument("incidents[" + std::to_string(i) + "].target: unknown '" +
+                                    inc.target + "' (a freezer or site id)");
+    }
+    sim.schedule_at(sim::Time{at}, [this, i] { apply_incident(sc.incidents[i]); }, 0, kIncident,
+                    static_cast<std::uint32_t>(i));
+  }
+}
+
+// [SECTION] Freezers: thermal events, alarms, damage -----------------------------------------
+
+void LabModel::Impl::sync(std::size_t f) {
+  std::vector<FreezerEvent> events;
+  freezers[f].model.advance_to(now_s(), &events);
+  for (const auto& ev : events) handle(f, ev);
+}
+
+void LabModel::Impl::reschedule(std::size_t f) {
+  auto& fz = freezers[f];
+  sim.cancel(fz.next);
+  const double horizon = end.seconds() - now_s() + 1.0;
+  const auto ev = fz.model.next_event(std::max(horizon, 1.0));
+  if (!ev) return;
+  const sim::Time at = std::max(sim.now(), sim::Time::from_seconds(ev->time));
+  if (at > end) return;
+  fz.next = sim.schedule_at(at, [this, f] { on_thermal(f); }, 0, kFreezerThermal,
+                            static_cast<std::uint32_t>(f));
+}
+
+void LabModel::Impl::on_thermal(std::size_t f) {
+  sync(f);
+  reschedule(f);
+}
+
+void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev) {
+  auto& fz = freezers[f];
+  switch (ev.kind) {
+    case FreezerEventKind::kAlarmHigh:
+      if (!fz.alarm_raised && !sim.cancel(fz.alarm_timer))
+        fz.alarm_timer = sim.schedule_in(fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0,
+                                         kAlarmRaise, static_cast<std::uint32_t>(f));
+      else if (!fz.alarm_raised)  // the cancel above succeeded: keep the earlier timer
+        fz.alarm_timer = sim.schedule_in(fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0,
+                                         kAlarmRaise, static_cast<std::uint32_t>(f));
+      break;
+    case FreezerEventKind::kAlarmClear:
+      sim.cancel(fz.alarm_timer);
+      if (fz.alarm_raised) {
+        fz.alarm_raised = false;
+        log.publish({clock.now(), "freezer.alarm_cleared", fz.def.id, ""});
+      }
+      break;
+    case FreezerEventKind::kDamageLimit:
+      write_off(f);
+      break;
+    default:
+      break;
+  }
+}
+
+void LabModel::Impl::raise_alarm(std::size_t f) {
+  auto& fz = freezers[f];
+  fz.alarm_raised = true;
+  alarms += 1;
+  log.publish({clock.now(), "freezer.alarm", fz.def.id,
+               "air " + std::to_string(fz.model.air_c()) + " C"});
+  if (auto k = open_fault[f]; k && std::isnan(faults[*k].alarm)) faults[*k].alarm = now_s();
+  open_ticket(core::TicketKind::AlarmResponse, f, 0, true, "freezer", kDiagnoseSeconds);
+}
+
+void LabModel::Impl::write_off(std::size_t f) {
+  auto& fz = freezers[f];
+  if (fz.damaged) return;
+  fz.damaged = true;
+  const auto lots = ledger.state().lots_in(fz.loc);
+  double boxes = 0, value = 0;
+  for (auto id : lots) {
+    const auto& lot = ledger.state().lot(id);
+    boxes += lot.on_hand;
+    value += lot.on_hand * ledger.state().item(lot.sku).unit_value;
+  }
+  if (boxes > 0) {
+    auto r = ledger.execute(inv::WriteOffUnit{.unit = fz.loc,
+                                              .reason = inv::WriteOffReason::TemperatureExcursion});
+    if (!r.ok()) throw std::logic_error("write-off of " + fz.def.id + " rejected: " + r.reason);
+  }
+  samples_lost += boxes;
+  samples_lost_value += value;
+  log.publish({clock.now(), "freezer.damage", fz.def.id,
+               std::to_string(static_cast<long>(boxes)) + " boxes written off"});
+}
+
+void LabModel::Impl::start_fault(std::size_t f) {
+  auto& fz = freezers[f];
+  if (fz.fault) return;
+  fz.fault = true;
+  fz.fault_since = now_s();
+  open_fault[f] = faults.size();
+  faults.push_back({.start = now_s()});
+}
+
+// [SECTION] Doors, failures, incidents, ambient ----------------------------------------------
+
+void LabModel::Impl::plan_doors(std::size_t f) {
+  // Plans one local day of routine openings: Poisson count in the daytime window, uniform
+  // times; then re-plans at the next local midnight.
+  auto& fz = freezers[f];
+  const auto [weekday, hour] = local_day_hour(clock.now().us, sc.clock.utc_offset_s);
+  const double day_start = now_s() - hour * 3600.0;
+  const double factor = weekday >= 5 ? kWeekendDoorFactor : 1.0;
+  const double mean = fz.def.door.openings_per_day * factor;
+  if (mean > 0 && !fz.def.backup) {
+    const auto n = sim::Poisson{mean}.sample_int(fz.door_rng);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const double t = day_start + 3600.0 * (kDoorDayStartH + (kDoorDayEndH - kDoorDayStartH) *
+                                                                   fz.door_rng.uniform01());
+      const double dur = safe_sample(fz.door_duration, fz.door_rng);
+      if (t < now_s() || t > end.seconds()) continue;
+      sim.schedule_at(sim::Time::from_seconds(t), [this, f, dur] { open_door_for(f, dur); }, 0,
+                      kDoorOpen, static_cast<std::uint32_t>(f));
+    }
+  }
+  const double next_midnight = day_start + 86400.0;
+  if (next_midnight < end.seconds())
+    sim.schedule_at(sim::Time::from_seconds(next_midnight), [this, f] { plan_doors(f); }, 1,
+                    kDoorPlan, static_cast<std::uint32_t>(f));
+}
+
+void LabModel::Impl::open_door_for(std::size_t f, double seconds) {
+  auto& z = freezers[f];
+  sync(f);
+  ++z.doors_open;
+  z.model.set_door(true);
+  reschedule(f);
+  sim.schedule_in(sim::Time::from_seconds(seconds), [this, f] {
+    auto& y = freezers[f];
+    sync(f);
+    --y.doors_open;
+    y.model.set_door(y.doors_open > 0 || y.door_ajar);
+    reschedule(f);
+  }, 0, kDoorClose, static_cast<std::uint32_t>(f));
+}
+
+void LabModel::Impl::schedule_random_failure(std::size_t f) {
+  auto& fz = freezers[f];
+  if (!fz.ttf) return;
+  const double at = now_s() + safe_sample(*fz.ttf, fz.fail_rng);
+  if (at >= end.seconds()) return;
+  sim.schedule_at(sim::Time::from_seconds(at), [this, f] {
+    auto& z = freezers[f];
+    if (z.model.compressor_failed()) return;
+    sync(f);
+    z.model.fail_compressor();
+    log.publish({clock.now(), "freezer.compressor_failure", z.def.id, "random"});
+    start_fault(f);
+    reschedule(f);
+  }, 0, kRandomFailure, static_cast<std::uint32_t>(f));
+}
+
+void LabModel::Impl::apply_incident(const IncidentDef& inc) {
+  std::vector<std::size_t> targets;
+  if (auto it = freezer_index.find(inc.target); it != freezer_index.end()) {
+    targets.push_back(it->second);
+  } else {
+    for (std::size_t f = 0; f < freezers.size(); ++f)
+      if (sc.sites[freezers[f].site].id == inc.target) targets.push_back(f);
+  }
+  for (auto f : targets) {
+    auto& fz = freezers[f];
+    sync(f);
+    switch (inc.kind) {
+      case IncidentKind::compressor_failure:
+        fz.model.fail_compressor();
+        start_fault(f);
+        break;
+      case IncidentKind::power_loss:
+        fz.model.set_power(false);
+        start_fault(f);
+        break;
+      case IncidentKind::power_restored:
+        fz.model.set_power(true);
+        break;
+      case IncidentKind::door_ajar:
+        fz.door_ajar = true;
+        fz.model.set_door(true);
+        start_fault(f);
+        break;
+    }
+    log.publish({clock.now(), "incident", fz.def.id,
+                 std::string(inc.kind == IncidentKind::compressor_failure ? "compressor_failure"
+                             : inc.kind == IncidentKind::power_loss       ? "power_loss"
+                             : inc.kind == IncidentKind::door_ajar        ? "door_ajar"
+                                                                          : "power_restored")});
+    reschedule(f);
+    if (inc.duration && inc.kind != IncidentKind::power_restored) {
+      const auto kind = inc.kind;
+      sim.schedule_in(*inc.duration, [this, f, kind] {
+        auto& z = freezers[f];
+        sync(f);
+        if (kind == IncidentKind::power_loss) z.model.set_power(true);
+        if (kind == IncidentKind::compressor_failure) z.model.repair_compressor();
+        if (kind == IncidentKind::door_ajar) {
+          z.door_ajar = false;
+          z.model.set_door(z.doors_open > 0);
+        }
+        if (z.powered_and_cooling() && !z.door_ajar) z.fault = false;
+        reschedule(f);
+      }, 0, kSelfRestore, static_cast<std::uint32_t>(f));
+    }
+  }
+}
+
+void LabModel::Impl::ambient_step(std::size_t si) {
+  // The value at the middle of the coming hour stands for the whole hour.
+  const auto [weekday, hour] = local_day_hour(clock.now().us + 1'800'000'000LL,
+                                              sc.clock.utc_offset_s);
+  (void)weekday;
+  const double t_amb = ambient_at(sc.sites[si].ambient, hour);
+  for (std::size_t f = 0; f < freezers.size(); ++f) {
+    if (freezers[f].site != si) continue;
+    sync(f);
+    freezers[f].model.set_ambient(t_amb);
+    reschedule(f);
+  }
+  if (sim.now() + sim::Time::h(1) <= end)
+    sim.schedule_in(sim::Time::h(1), [this, si] { ambient_step(si); }, 0, kAmbientStep,
+                    static_cast<std::uint32_t>(si));
+}
+
+// [SECTION] Technicians: dispatch, travel, work ----------------------------------------------
+
+std::string LabModel::Impl::open_ticket(core::TicketKind kind, std::size_t f, int priority,
+                                        bool critical, const std::string& skill,
+                                        double estimate_s) {
+  std::string id = std::string(core::to_string(kind)) + "-" + std::to_string(++ticket_seq);
+  core::Ticket t;
+  t.id = id;
+  t.kind = kind;
+  t.priority = priority;
+  t.critical = critical;
+  t.created = clock.now();
+  t.sla_deadline = clock.now() + core::Span::seconds(kAlarmSlaSeconds);
+  t.required_skill = skill;
+  t.location = freezers[f].place;
+  t.estimated_duration = core::Span::seconds(estimate_s);
+  dispatcher.open_ticket(std::move(t));
+  tickets[id] = TicketInfo{.kind = kind, .freezer = f, .opened = now_s()};
+  if (kind == core::TicketKind::SampleRescue) freezers[f].rescue_open = true;
+  if (kind == core::TicketKind::Repair) freezers[f].repair_open = true;
+  dispatch();
+  return id;
+}
+
+void LabModel::Impl::dispatch() {
+  const auto d = dispatcher.decide();
+  for (const auto& a : d.assignments) {
+    if (a.preempted) {
+      // The technician drops the routine ticket (it went back to the queue) for this one.
+      auto& t = techs[tech_index.at(a.technician)];
+      sim.cancel(t.pending);
+      t.busy_seconds += now_s() - t.busy_since;
+      t.ticket.clear();
+    }
+    begin(a.ticket, a.technician, a.expected_start);
+  }
+  for (const auto& c : d.callouts) {
+    callouts += 1;
+    begin(c.ticket, c.technician, c.expected_arrival);
+  }
+}
+
+void LabModel::Impl::begin(const std::string& ticket, const std::string& tech,
+                           core::Instant arrival) {
+  const std::size_t ti = tech_index.at(tech);
+  auto& t = techs[ti];
+  t.ticket = ticket;
+  t.busy_since = now_s();
+  const sim::Time at = std::max(sim.now(), clock.to_sim(arrival));
+  t.pending = sim.schedule_at(at, [this, ti] { arrive(ti); }, 0, kTechArrive,
+                              static_cast<std::uint32_t>(ti));
+}
+
+void LabModel::Impl::arrive(std::size_t ti) {
+  auto& t = techs[ti];
+  auto& info = tickets.at(t.ticket);
+  const std::size_t f = info.freezer;
+  dispatcher.start_work(t.ticket);
+  if (info.kind == core::TicketKind::AlarmResponse && !info.arrived) {
+    if (auto k = open_fault[f]; k && std::isnan(faults[*k].response))
+      faults[*k].response = now_s();
+  }
+  info.arrived = true;
+  switch (info.kind) {
+    case core::TicketKind::SampleRescue:
+      rescue_next_box(ti);
+      return;
+    case core::TicketKind::Repair: {
+      const double d = safe_sample(freezers[f].repair, freezers[f].repair_rng);
+      t.pending = sim.schedule_in(sim::Time::from_seconds(d), [this, ti] { finish(ti); }, 0,
+                                  kWorkDone, static_cast<std::uint32_t>(ti));
+      return;
+    }
+    default:
+      t.pending = sim.schedule_in(sim::Time::from_seconds(kDiagnoseSeconds),
+                                  [this, ti] { finish(ti); }, 0, kWorkDone,
+                                  static_cast<std::uint32_t>(ti));
+  }
+}
+
+std::optional<std::size_t> LabModel::Impl::rescue_target(std::size_t f) const {
+  // Boxes go only to units reserved for rescue: those listed in policies.rescue.backup_units,
+  // else the units flagged `backup` at the same site (regular units hold their own
+  // collections). Capacity is the ledger's: lots at or below the unit.
+  const auto& src = freezers[f];
+  const auto& listed = sc.policies.rescue.backup_units;
+  auto has_room = [&](std::size_t g) {
+    const auto& z = freezers[g];
+    if (g == f || z.fault || z.damaged || z.def.storage_class != src.def.storage_class)
+      return false;
+    return ledger.state().lots_in(z.loc).size() < static_cast<std::size_t>(z.def.capacity_boxes);
+  };
+  if (!listed.empty()) {
+    for (const auto& id : listed)
+      if (auto it = freezer_index.find(id); it != freezer_index.end() && has_room(it->second))
+        return it->second;
+    return std::nullopt;
+  }
+  for (std::size_t g = 0; g < freezers.size(); ++g)
+    if (freezers[g].site == src.site && freezers[g].def.backup && has_room(g)) return g;
+  return std::nullopt;
+}
+
+void LabModel::Impl::rescue_next_box(std::size_t ti) {
+  auto& t = techs[ti];
+  const std::size_t f = tickets.at(t.ticket).freezer;
+  auto& fz = freezers[f];
+  const auto lots = ledger.state().lots_in(fz.loc);
+  const auto target = fz.damaged ? std::nullopt : rescue_target(f);
+  if (lots.empty() || !target) {
+    if (!lots.empty() && !fz.damaged) {
+      stranded += static_cast<double>(lots.size());
+      log.publish({clock.now(), "rescue.no_capacity", fz.def.id,
+                   std::to_string(lots.size()) + " boxes left at risk"});
+    }
+    if (auto k = open_fault[f]; k && std::isnan(faults[*k].rescued)) faults[*k].rescued = now_s();
+    finish(ti);
+    return;
+  }
+  // Each trip: the door opens while a rack is pulled, then its boxes are carried over and
+  // put into the target (up to the target's free capacity).
+  open_door_for(f, kTripDoorSeconds);
+  t.pending = sim.schedule_in(sim::Time::from_seconds(kTripSeconds), [this, ti, f, target] {
+    auto& z = freezers[f];
+    sync(f);  // damage may strike while the rack is being moved
+    for (int b = 0; b < kBoxesPerTrip && !z.damaged; ++b) {
+      const auto remaining = ledger.state().lots_in(z.loc);
+      if (remaining.empty()) break;
+      auto r = ledger.execute(inv::Transfer{.lot = remaining.front(), .to = freezers[*target].loc});
+      if (!r.ok()) break;  // target full: the next trip looks for another unit
+      samples_rescued += 1;
+    }
+    rescue_next_box(ti);
+  }, 0, kRescueBox, static_cast<std::uint32_t>(ti));
+}
+
+void LabModel::Impl::finish(std::size_t ti) {
+  auto& t = techs[ti];
+  const std::string ticket = t.ticket;
+  const auto info = tickets.at(ticket);
+  const std::size_t f = info.freezer;
+  auto& fz = freezers[f];
+  t.busy_seconds += now_s() - t.busy_since;
+  t.ticket.clear();
+  t.pending = {};
+  dispatcher.complete_ticket(ticket);
+  // A technician called in stays on site for follow-up work instead of being called again.
+  const bool called_in = !t.calendar.on_shift(clock.now()) && dispatcher.technician(t.id).on_call;
+  if (called_in) dispatcher.technician_available(t.id);
+  switch (info.kind) {
+    case core::TicketKind::AlarmResponse: {
+      sync(f);
+      if (fz.door_ajar) {  // found the door ajar: shut it
+        fz.door_ajar = false;
+        fz.model.set_door(fz.doors_open > 0);
+      }
+      reschedule(f);
+      const bool warm = fz.model.payload_c() > fz.def.setpoint_c + 2.0 * fz.def.hysteresis_k ||
+                        !fz.powered_and_cooling();
+      if (fz.model.compressor_failed() && !fz.repair_open)
+        open_ticket(core::TicketKind::Repair, f, 1, false, "refrigeration",
+                    sim::mean(fz.repair));
+      if (warm && sc.policies.rescue.enabled && !fz.rescue_open && !fz.damaged &&
+          !ledger.state().lots_in(fz.loc).empty())
+        open_ticket(core::TicketKind::SampleRescue, f, 0, true, "freezer", 3600.0);
+      if (fz.powered_and_cooling() && !fz.door_ajar) fz.fault = false;
+      break;
+    }
+    case core::TicketKind::Repair:
+      sync(f);
+      fz.model.repair_compressor();
+      fz.repair_open = false;
+      if (fz.powered_and_cooling() && !fz.door_ajar) fz.fault = false;
+      reschedule(f);
+      log.publish({clock.now(), "freezer.repaired", fz.def.id, ""});
+      schedule_random_failure(f);
+      break;
+    case core::TicketKind::SampleRescue:
+      fz.rescue_open = false;
+      break;
+    default:
+      break;
+  }
+  if (!fz.fault) open_fault[f].reset();
+  dispatch();
+  if (called_in && t.ticket.empty()) dispatcher.technician_unavailable(t.id);  // goes home
+}
+
+void LabModel::Impl::shift_sync() {
+  dispatcher.sync_shifts();
+  dispatch();
+  // Next boundary over all technicians' calendars.
+  std::optional<core::Instant> next;
+  const core::Instant now = clock.now();
+  for (const auto& t : techs) {
+    if (t.calendar.empty()) continue;
+    auto b = t.calendar.on_shift(now) ? t.calendar.shift_end(now)
+                                      : t.calendar.next_shift_start(now);
+    if (b && *b > now && (!next || *b < *next)) next = b;
+  }
+  if (next && clock.to_sim(*next) <= end)
+    sim.schedule_at(clock.to_sim(*next), [this] { shift_sync(); }, -1, kShiftSync, 0);
+}
+
+// [SECTION] KPIs ---------------------------------------------------------------------------
+
+namespace {
+double on_shift_seconds(const core::ShiftCalendar& cal, core::Instant from, core::Instant to) {
+  if (cal.empty()) return 0.0;
+  double total = 0.0;
+  core::Instant t = from;
+  for (int guard = 0; t < to && guard < 100000; ++guard) {
+    if (cal.on_shift(t)) {
+      const auto e = std::min(cal.shift_end(t).value_or(to), to);
+      total += (e - t).to_seconds();
+      t = e;
+    } else {
+      const auto s = cal.next_shift_start(t);
+      if (!s) break;
+      t = *s;
+    }
+  }
+  return total;
+}
+
+double mean_of(const std::vector<FaultRecord>& v, double FaultRecord::*field, bool from_alarm) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : v) {
+    const double x = r.*field;
+    const double base = from_alarm ? r.alarm : r.start;
+    if (std::isnan(x) || std::isnan(base)) continue;
+    sum += x - base;
+    ++n;
+  }
+  return n ? sum / n : nan();
+}
+}  // namespace
+
+RunResult LabModel::Impl::result() const {
+  RunResult r;
+  r.scenario = sc.meta.name;
+  r.seed = seed;
+  r.replication = replication;
+  r.fingerprint = sim.fingerprint();
+  r.events = sim.events_executed();
+  r.simulated_seconds = sim.now().seconds();
+  double energy = 0, duty = 0, peak = -std::numeric_limits<double>::infinity();
+  for (const auto& fz : freezers) {
+    energy += fz.model.energy_j();
+    duty += fz.model.duty_cycle();
+    peak = std::max(peak, fz.model.payload_c());
+  }
+  double busy = 0, shift = 0;
+  const core::Instant from{start_us}, to = clock.now();
+  for (const auto& t : techs) {
+    busy += t.busy_seconds + (t.ticket.empty() ? 0.0 : now_s() - t.busy_since);
+    shift += on_shift_seconds(t.calendar, from, to);
+  }
+  const double nf = static_cast<double>(std::max<std::size_t>(1, freezers.size()));
+  r.kpis = {
+      {"samples_lost", samples_lost, "count", "sample boxes written off (temperature excursion)"},
+      {"samples_lost_value", samples_lost_value, "money", "value of the boxes written off"},
+      {"samples_rescued", samples_rescued, "count", "boxes moved to backup units in time"},
+      {"samples_stranded", stranded, "count", "boxes left at risk: no backup capacity"},
+      {"alarms", alarms, "count", "high-temperature alarms raised"},
+      {"time_to_alarm", mean_of(faults, &FaultRecord::alarm, false), "s",
+       "fault to alarm (mean over faults)"},
+      {"time_to_response", mean_of(faults, &FaultRecord::response, true), "s",
+       "alarm to technician at the unit"},
+      {"time_to_rescue", mean_of(faults, &FaultRecord::rescued, true), "s",
+       "alarm to rescue finished"},
+      {"callouts", callouts, "count", "on-call technicians called in"},
+      {"technician_utilisation", shift > 0 ? busy / shift : nan(), "ratio",
+       "busy time / on-shift time"},
+      {"energy", energy, "J", "freezer electricity"},
+      {"mean_duty_cycle", duty / nf, "ratio", "compressor running share, all units"},
+      {"warmest_payload_at_end", peak, "C", "warmest payload temperature at the end"},
+  };
+  return r;
+}
+
+// [SECTION] Facade -------------------------------------------------------------------------
+
+LabModel::LabModel(const ScenarioDef& scenario, const RunOptions& options)
+    : impl_(std::make_unique<Impl>(scenario, options)) {}
+LabModel::~LabModel() = default;
+
+void LabModel::run_until(sim::Time t) {
+  const sim::Time to = std::min(t, impl_->end);
+  impl_->sim.run_until(to);
+  for (std::size_t f = 0; f < impl_->freezers.size(); ++f) impl_->sync(f);
+}
+
+sim::Time LabModel::horizon() const { return impl_->end; }
+sim::Simulation& LabModel::simulation() { return impl_->sim; }
+RunResult LabModel::result() const { return impl_->result(); }
+const std::vector<core::DomainEvent>& LabModel::event_log() const { return impl_->log.events(); }
+
+RunResult run_scenario(const ScenarioDef& scenario, const RunOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  LabModel model(scenario, options);
+  model.run();
+  auto r = model.result();
+  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace labtwin::twin

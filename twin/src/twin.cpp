@@ -1,1 +1,0 @@
-// twin layer: see include/labtwin/twin/
