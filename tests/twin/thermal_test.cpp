@@ -45,13 +45,19 @@ TEST(ExpSumCrossing, AnalyticHumpHasBothCrossings) {
   f.constant = -1.0;
   f.coef = {10.0 / 3.0, -8.0 / 3.0};
   f.rate = {-1.0, -2.0};
-  const auto rise = first_crossing(f, 0.0, CrossingDirection::kRising, 10.0);
-  const auto fall = first_crossing(f, 0.0, CrossingDirection::kFalling, 10.0);
-  const auto either = first_crossing(f, 0.0, CrossingDirection::kEither, 10.0);
+  // Tight tolerance: the analytic roots to 1e-9 s; default tolerance (1e-7 s): to 1e-7 s.
+  const auto rise = first_crossing(f, 0.0, CrossingDirection::kRising, 10.0, 1e-11);
+  const auto fall = first_crossing(f, 0.0, CrossingDirection::kFalling, 10.0, 1e-11);
+  const auto either = first_crossing(f, 0.0, CrossingDirection::kEither, 10.0, 1e-11);
   ASSERT_TRUE(rise && fall && either);
   EXPECT_NEAR(*rise, std::log(4.0 / 3.0), 1e-9);
   EXPECT_NEAR(*fall, std::log(2.0), 1e-9);
   EXPECT_NEAR(*either, std::log(4.0 / 3.0), 1e-9);
+  const auto rise_default = first_crossing(f, 0.0, CrossingDirection::kRising, 10.0);
+  const auto fall_default = first_crossing(f, 0.0, CrossingDirection::kFalling, 10.0);
+  ASSERT_TRUE(rise_default && fall_default);
+  EXPECT_NEAR(*rise_default, std::log(4.0 / 3.0), 1e-7);
+  EXPECT_NEAR(*fall_default, std::log(2.0), 1e-7);
   // Horizons that stop short of each crossing.
   EXPECT_FALSE(first_crossing(f, 0.0, CrossingDirection::kRising, 0.28));
   EXPECT_FALSE(first_crossing(f, 0.0, CrossingDirection::kFalling, 0.69));

@@ -24,19 +24,58 @@ struct Terms {
   std::array<double, kMaxTerms> a{};
   std::array<double, kMaxTerms> r{};
 
+  // Terms with rate 0 (the level-shifted constant) skip the exponential.
+  double term(int i, double t) const { return r[i] == 0.0 ? a[i] : a[i] * std::exp(r[i] * t); }
   double value(double t) const {
     double s = 0.0;
-    for (int i = 0; i < n; ++i) s += a[i] * std::exp(r[i] * t);
+    for (int i = 0; i < n; ++i) s += term(i, t);
     return s;
   }
-  void value_and_slope(double t, double& g, double& dg) const {
+  // g, g' and g'' at t (the derivatives cost no extra exponentials).
+  void derivs(double t, double& g, double& dg, double& d2g) const {
     g = 0.0;
     dg = 0.0;
+    d2g = 0.0;
     for (int i = 0; i < n; ++i) {
-      const double e = a[i] * std::exp(r[i] * t);
+      const double e = term(i, t);
       g += e;
       dg += r[i] * e;
+      d2g += r[i] * r[i] * e;
     }
+  }
+  double max_abs_rate() const {
+    double m = 0.0;
+    for (int i = 0; i < n; ++i) m = std::max(m, std::abs(r[i]));
+    return m;
+  }
+  // g(0), g'(0), g''(0): every exponential is 1 at t = 0.
+  void taylor0(double& g0, double& g1, double& g2) const {
+    g0 = g1 = g2 = 0.0;
+    for (int i = 0; i < n; ++i) {
+      g0 += a[i];
+      g1 += r[i] * a[i];
+      g2 += r[i] * r[i] * a[i];
+    }
+  }
+};
+
+// The hot 2-node case, g(t) = a0 + c1 e^{r1 t} + c2 e^{r2 t}, written out: same contract as
+// Terms (rates < 0), two exponentials per evaluation and no loops.
+struct TwoTerms {
+  double a0, c1, r1, c2, r2;
+  double value(double t) const { return a0 + c1 * std::exp(r1 * t) + c2 * std::exp(r2 * t); }
+  void derivs(double t, double& g, double& dg, double& d2g) const {
+    const double e1 = c1 * std::exp(r1 * t);
+    const double e2 = c2 * std::exp(r2 * t);
+    g = a0 + e1 + e2;
+    dg = r1 * e1 + r2 * e2;
+    d2g = r1 * r1 * e1 + r2 * r2 * e2;
+  }
+  double max_abs_rate() const { return std::max(std::abs(r1), std::abs(r2)); }
+  void taylor0(double& g0, double& g1, double& g2) const {
+    g0 = a0 + c1 + c2;
+    g1 = r1 * c1 + r2 * c2;
+    g2 = r1 * r1 * c1 + r2 * r2 * c2;
   }
 };
 
@@ -66,30 +105,53 @@ void normalize(Terms& g) {
 
 // The unique zero of g in (lo, hi) given g(lo), g(hi) of strictly opposite signs and at most
 // one zero inside: Newton steps kept inside a shrinking bracket, bisection when Newton leaves.
-double solve_bracketed(const Terms& g, double lo, double hi, double glo, double tol) {
-  // At lo == 0 every exponential is 1, so the Newton start costs nothing; elsewhere secant.
-  double t;
-  {
-    double dg0 = 0.0;
-    if (lo == 0.0) {
-      for (int i = 0; i < g.n; ++i) dg0 += g.r[i] * g.a[i];
-    }
-    t = (dg0 != 0.0) ? lo - glo / dg0 : lo + 0.5 * (hi - lo);
-    if (!(t > lo && t < hi)) t = lo + 0.5 * (hi - lo);
-  }
+// Start: at lo == 0 every exponential is 1, so the 2nd-order Taylor root is free; elsewhere the
+// secant. Stop: once a Newton step d is small on the time scale of the fastest term, the error
+// left after it is about |g''/2g'| d^2; accept when that is below tol.
+template <class G>
+double solve_bracketed(const G& g, double lo, double hi, double glo, double ghi, double tol) {
   const bool rising = glo < 0.0;
+  const double rate_scale = std::max(g.max_abs_rate(), 1e-300);
+  double t = lo + glo * (lo - hi) / (ghi - glo);
+  if (lo == 0.0) {
+    double g0 = 0.0;
+    double g1 = 0.0;
+    double g2 = 0.0;
+    g.taylor0(g0, g1, g2);
+    // 0.5 g2 t^2 + g1 t + g0 = 0, smallest positive root (stable form 2 g0 / (-g1 -+ sqrt)).
+    const double disc = g1 * g1 - 2.0 * g2 * g0;
+    double guess = (g1 != 0.0) ? -g0 / g1 : -1.0;
+    if (disc >= 0.0) {
+      const double sq = std::sqrt(disc);
+      const double r1 = (-g1 - sq != 0.0) ? 2.0 * g0 / (-g1 - sq) : -1.0;
+      const double r2 = (-g1 + sq != 0.0) ? 2.0 * g0 / (-g1 + sq) : -1.0;
+      const double best = std::min(r1 > 0.0 ? r1 : HUGE_VAL, r2 > 0.0 ? r2 : HUGE_VAL);
+      if (best < HUGE_VAL) guess = best;
+    }
+    if (guess > lo && guess < hi) t = guess;
+  }
+  if (!(t > lo && t < hi)) t = lo + 0.5 * (hi - lo);
   for (int iter = 0; iter < 200; ++iter) {
     double gt = 0.0;
     double dgt = 0.0;
-    g.value_and_slope(t, gt, dgt);
+    double d2gt = 0.0;
+    g.derivs(t, gt, dgt, d2gt);
     if (gt == 0.0) return t;
     if ((gt < 0.0) == rising) {
       lo = t;
     } else {
       hi = t;
     }
-    double next = (dgt != 0.0) ? t - gt / dgt : lo + 0.5 * (hi - lo);
-    if (!(next > lo && next < hi)) next = lo + 0.5 * (hi - lo);
+    double next = lo + 0.5 * (hi - lo);
+    if (dgt != 0.0) {
+      const double step = -gt / dgt;
+      const double newton = t + step;
+      if (newton > lo && newton < hi) {
+        next = newton;
+        const double left = std::abs(0.5 * d2gt / dgt) * step * step;
+        if (std::abs(step) * rate_scale < 1e-2 && left < 0.5 * tol) return next;
+      }
+    }
     if (std::abs(next - t) <= tol || hi - lo <= tol) return next;
     t = next;
   }
@@ -138,11 +200,41 @@ int zeros(const Terms& g_in, double lo, double hi, double* out, double tol) {
     const double g_b = g.value(b);
     if (k > 0 && g_prev == 0.0) out[found++] = a;  // a zero exactly on a cut
     if ((g_prev < 0.0 && g_b > 0.0) || (g_prev > 0.0 && g_b < 0.0)) {
-      out[found++] = solve_bracketed(g, a, b, g_prev, tol);
+      out[found++] = solve_bracketed(g, a, b, g_prev, g_b, tol);
     }
     g_prev = g_b;
   }
   return found;
+}
+
+// Walks the monotone pieces cut at cuts[1..nc] (cuts[0] = 0, cuts[nc+1] = horizon) in time
+// order and returns the first crossing in a wanted direction. A crossing needs a strict sign
+// change; a value exactly on the level at a cut (or an exponential underflowing onto it) counts
+// only if the sign is different afterwards.
+template <class G>
+std::optional<double> walk_pieces(const G& g, const double* cuts, int nc, double g0, bool want_rise,
+                                  bool want_fall, double tol) {
+  double g_prev = g0;
+  double a = 0.0;
+  std::optional<double> touched;
+  for (int k = 0; k <= nc; ++k) {
+    const double b = cuts[k + 1];
+    const double g_b = g.value(b);
+    if (g_b == 0.0) {
+      if (!touched) touched = b;
+      continue;
+    }
+    const bool rises = g_prev < 0.0 && g_b > 0.0;
+    const bool falls = g_prev > 0.0 && g_b < 0.0;
+    if ((rises && want_rise) || (falls && want_fall)) {
+      if (touched) return touched;
+      return solve_bracketed(g, a, b, g_prev, g_b, tol);
+    }
+    touched.reset();
+    g_prev = g_b;
+    a = b;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -187,7 +279,8 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
   if (horizon == 0.0) return std::nullopt;
 
   // Cheap exclusion: on t >= 0 each exp is in (0, 1], so g lies between these two sums.
-  const double g0 = g.value(0.0);
+  double g0 = 0.0;
+  for (int i = 0; i < g.n; ++i) g0 += g.a[i];
   double upper = g.a[0];
   double lower = g.a[0];
   for (int i = 1; i < g.n; ++i) {
@@ -197,17 +290,24 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
   const bool want_rise = dir != CrossingDirection::kFalling;
   const bool want_fall = dir != CrossingDirection::kRising;
   if (lower > 0.0 || upper < 0.0) return std::nullopt;  // never reaches the level
-  // Sharper, on [0, horizon]: each term is monotone, so it is bounded by its end values.
-  double g_h = 0.0;
-  double upper_h = 0.0;
-  double lower_h = 0.0;
-  for (int i = 0; i < g.n; ++i) {
-    const double end = g.a[i] * std::exp(g.r[i] * horizon);
-    g_h += end;
-    upper_h += std::max(g.a[i], end);
-    lower_h += std::min(g.a[i], end);
+
+  if (g.n == 3 && g.a[1] != 0.0 && g.a[2] != 0.0 && g.r[1] < 0.0 && g.r[2] < 0.0 &&
+      g.r[1] != g.r[2]) {
+    // Two distinct exponentials: g' = c1 r1 e^{r1 t} + c2 r2 e^{r2 t} has at most one zero,
+    // t* = ln(-c1 r1 / (c2 r2)) / (r2 - r1), which splits [0, horizon] into monotone pieces.
+    const TwoTerms two{g.a[0], g.a[1], g.r[1], g.a[2], g.r[2]};
+    std::array<double, 3> cuts{0.0, horizon, horizon};
+    int nc = 0;
+    const double ratio = -(two.c1 * two.r1) / (two.c2 * two.r2);
+    if (ratio > 0.0) {
+      const double t_star = std::log(ratio) / (two.r2 - two.r1);
+      if (t_star > 0.0 && t_star < horizon) {
+        cuts[1] = t_star;
+        nc = 1;
+      }
+    }
+    return walk_pieces(two, cuts.data(), nc, g0, want_rise, want_fall, time_tolerance);
   }
-  if (lower_h > 0.0 || upper_h < 0.0) return std::nullopt;
 
   // Critical points of g cut [0, horizon] into monotone pieces; walk them in time order.
   Terms dg;
@@ -220,29 +320,7 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
   cuts[0] = 0.0;
   const int nc = zeros(dg, 0.0, horizon, cuts.data() + 1, time_tolerance);
   cuts[nc + 1] = horizon;
-  // A crossing needs a strict sign change; a value exactly on the level at a cut (or an
-  // exponential underflowing onto it) counts only if the sign is different afterwards.
-  double g_prev = g0;
-  double a = 0.0;
-  std::optional<double> touched;
-  for (int k = 0; k <= nc; ++k) {
-    const double b = cuts[k + 1];
-    const double g_b = (k == nc) ? g_h : g.value(b);
-    if (g_b == 0.0) {
-      if (!touched) touched = b;
-      continue;
-    }
-    const bool rises = g_prev < 0.0 && g_b > 0.0;
-    const bool falls = g_prev > 0.0 && g_b < 0.0;
-    if ((rises && want_rise) || (falls && want_fall)) {
-      if (touched) return touched;
-      return solve_bracketed(g, a, b, g_prev, time_tolerance);
-    }
-    touched.reset();
-    if (g_prev != 0.0 || g_b != 0.0) g_prev = g_b;
-    a = b;
-  }
-  return std::nullopt;
+  return walk_pieces(g, cuts.data(), nc, g0, want_rise, want_fall, time_tolerance);
 }
 
 void ThermalNetwork::connect(int i, int j, double ua) {

@@ -188,10 +188,26 @@ void FreezerModel::search(double horizon) {
   const NodeVector& eq = equilibrium();
   std::optional<FreezerEvent> best;
   double h = horizon;
+  // Once the thermostat bounds the horizon, exp(rate * h) is shared by every other candidate:
+  // each term is monotone, so on [0, h] it lies between its two end values, and a level outside
+  // the resulting range is never reached (no further exponentials needed).
+  bool have_bound = false;
+  NodeVector end_factor{};
   const auto consider = [&](const ExpSum& f, double level, bool active, FreezerEventKind rise,
                             FreezerEventKind fall, int index) {
     // An active condition can only end by a downward crossing, an inactive one only start by
     // an upward one; the direction filter also keeps a just-applied event from re-firing.
+    if (have_bound) {
+      double hi = f.constant - level;
+      double lo = hi;
+      for (int i = 0; i < f.terms; ++i) {
+        const auto si = static_cast<std::size_t>(i);
+        const double end = f.coef[si] * end_factor[si];
+        hi += std::max(f.coef[si], end);
+        lo += std::min(f.coef[si], end);
+      }
+      if (active ? lo > 0.0 : hi < 0.0) return;
+    }
     const auto dir = active ? CrossingDirection::kFalling : CrossingDirection::kRising;
     const auto t = first_crossing(f, level, dir, h);
     if (t && (!best || *t < h)) {
@@ -202,6 +218,13 @@ void FreezerModel::search(double horizon) {
   const ExpSum air = mode.trajectory(x_, eq, kAir);
   consider(air, demand_ ? thermostat_off_c() : thermostat_on_c(), demand_,
            FreezerEventKind::kThermostatOn, FreezerEventKind::kThermostatOff, -1);
+  if (std::isfinite(h)) {
+    for (int i = 0; i < air.terms; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      end_factor[si] = std::exp(air.rate[si] * h);
+    }
+    have_bound = true;
+  }
   consider(air, params_.alarm_high_c, alarm_, FreezerEventKind::kAlarmHigh,
            FreezerEventKind::kAlarmClear, -1);
   if (!damaged_.empty()) {
