@@ -1,0 +1,163 @@
+// End-to-end tests of the `labtwin` binary: exit codes, outputs, JUnit, atomic files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("labtwin_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Outcome run(const std::string& args) {
+    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string cmd = std::string(LABTWIN_BINARY) + " " + args + " >" + out.string() +
+                            " 2>" + err.string();
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+  fs::path write(const std::string& name, const std::string& text) {
+    const auto p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+  fs::path dir_;
+};
+
+const char* kSmall = R"(labtwin: 1
+meta: {name: small}
+seed: 3
+clock: {start: "2026-03-07T00:00:00Z", horizon: 12h}
+sites:
+  - id: s
+    rooms: [{id: r}]
+    freezers:
+      - {id: F, count: 2, room: r, capacity_boxes: 10, fill: 0.5}
+      - {id: BK, room: r, capacity_boxes: 10, fill: 0, backup: true}
+technicians:
+  - {id: t, site: s, skills: [freezer, refrigeration]}
+incidents:
+  - {at: "+1h", kind: compressor_failure, target: F-01}
+)";
+
+}  // namespace
+
+TEST_F(Cli, VersionAndHelp) {
+  auto r = run("version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("labtwin "), std::string::npos);
+  r = run("run --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--until"), std::string::npos);
+  EXPECT_NE(r.out.find("Exit codes"), std::string::npos);
+}
+
+TEST_F(Cli, BadFlagsExitTwo) {
+  const auto sc = write("s.yaml", kSmall);
+  EXPECT_EQ(run("run " + sc.string() + " --until soon").code, 2);
+  EXPECT_NE(run("run " + sc.string() + " --until soon").err.find("--until"), std::string::npos);
+  EXPECT_EQ(run("run " + sc.string() + " --format xml").code, 2);
+  EXPECT_EQ(run("run " + sc.string() + " --no-such-flag").code, 2);
+  EXPECT_EQ(run("frobnicate").code, 2);
+  EXPECT_EQ(run("run " + (dir_ / "missing.yaml").string()).code, 2);
+}
+
+TEST_F(Cli, RunPrintsKpisAndWritesSummaryAtomically) {
+  const auto sc = write("s.yaml", kSmall);
+  const auto out = dir_ / "out";
+  auto r = run("run " + sc.string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("samples_lost"), std::string::npos);
+  EXPECT_NE(r.out.find("fingerprint "), std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(out / "summary.json"));
+  EXPECT_EQ(j["scenario"], "small");
+  EXPECT_EQ(j["seed"], 3);
+  EXPECT_EQ(j["fingerprint"].get<std::string>().size(), 16u);
+  EXPECT_GT(j["events"].get<long>(), 0);
+  EXPECT_TRUE(j["kpis"].contains("time_to_alarm"));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++files;
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+}
+
+TEST_F(Cli, SameSeedSameFingerprintOtherSeedDiffers) {
+  const auto sc = write("s.yaml", kSmall);
+  auto fp = [&](const std::string& extra) {
+    auto r = run("run " + sc.string() + " --format json " + extra);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out)["fingerprint"].get<std::string>();
+  };
+  EXPECT_EQ(fp(""), fp(""));
+  EXPECT_NE(fp(""), fp("--seed 4"));
+}
+
+TEST_F(Cli, FailingExpectExitsOneAndJunitNamesIt) {
+  const auto sc = write("s.yaml", std::string(kSmall) + R"(expect:
+  alarms: ">= 1"
+  samples_lost: "== 99"
+  fingerprint: "0123456789abcdef"
+  samples_lots: "== 0"
+)");
+  const auto junit = dir_ / "junit.xml";
+  auto r = run("run " + sc.string() + " --junit " + junit.string());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("FAIL samples_lost == 99"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS alarms >= 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("did you mean 'samples_lost'"), std::string::npos) << r.out;
+  const auto xml = slurp(junit);
+  EXPECT_NE(xml.find("tests=\"4\" failures=\"3\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"samples_lost == 99\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("expected == 99, got 0"), std::string::npos) << xml;
+  // --quiet prints only the failures.
+  r = run("run " + sc.string() + " --quiet");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("FAIL samples_lost"), std::string::npos);
+}
+
+TEST_F(Cli, UntilShortensTheRun) {
+  const auto sc = write("s.yaml", kSmall);
+  auto r = run("run " + sc.string() + " --until 30min --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["simulated_seconds"].get<double>(), 1800.0);
+  EXPECT_EQ(j["kpis"]["alarms"]["value"], 0);  // the failure at +1h has not happened yet
+}
+
+TEST_F(Cli, PolicySsMatchesZhengFedergruen) {
+  // Zheng & Federgruen (1991), mean 10, h=1, p=9, K=64: (s,S) = (6,40), cost 35.022.
+  auto r = run("policy ss --demand poisson:10 --holding 1 --penalty 9 --order-cost 64 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["s"], 6);
+  EXPECT_EQ(j["S"], 40);
+  EXPECT_NEAR(j["cost"].get<double>(), 35.022, 5e-4);
+  EXPECT_EQ(run("policy ss --demand normal:10 --holding 1 --penalty 9 --order-cost 64").code, 2);
+  EXPECT_EQ(run("policy ss --demand poisson:10 --holding -1 --penalty 9 --order-cost 64").code, 2);
+}
