@@ -1,0 +1,234 @@
+#pragma once
+// Internal to twin/src: the lab model's entities and its Impl, shared by lab_model.cpp (freezers,
+// technicians) and lab_stock.cpp (items, demand, replenishment).
+#include "labtwin/twin/lab_model.hpp"
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include "labtwin/core/dispatch/dispatcher.hpp"
+#include "labtwin/core/inventory/ledger.hpp"
+#include "labtwin/core/schedule/shift_calendar.hpp"
+#include "labtwin/sim/distributions.hpp"
+#include "labtwin/sim/random.hpp"
+#include "labtwin/sim/simulation.hpp"
+#include "labtwin/sim/units.hpp"
+#include "labtwin/twin/freezer_model.hpp"
+#include "labtwin/twin/sim_ports.hpp"
+#include "labtwin/twin/site_graph.hpp"
+
+namespace labtwin::twin {
+namespace inv = core::inventory;
+
+// [SECTION] Constants and helpers ---------------------------------------------------------
+namespace detail {
+
+/// Event kinds (folded into the fingerprint with the entity index as target).
+enum Kind : std::uint32_t {
+  kFreezerThermal = 1,
+  kDoorOpen,
+  kDoorClose,
+  kAmbientStep,
+  kDoorPlan,
+  kIncident,
+  kRandomFailure,
+  kAlarmRaise,
+  kTechArrive,
+  kWorkDone,
+  kShiftSync,
+  kRescueBox,
+  kSelfRestore,
+};
+
+constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
+constexpr double kTripSeconds = 120.0;          ///< rescue: carry one rack to a backup unit
+constexpr int kBoxesPerTrip = 5;                ///< rescue: boxes in one rack
+constexpr double kTripDoorSeconds = 20.0;       ///< rescue: door open to pull one rack
+constexpr double kAlarmSlaSeconds = 30 * 60.0;  ///< response SLA of an alarm ticket
+/// Weekday daytime window for routine door openings (local hours) and the weekend share.
+constexpr double kDoorDayStartH = 8.0, kDoorDayEndH = 18.0, kWeekendDoorFactor = 0.2;
+
+inline inv::StorageClass storage_class_of(const std::string& text) {
+  if (text == "-80C") return inv::StorageClass::Minus80C;
+  if (text == "-20C") return inv::StorageClass::Minus20C;
+  if (text == "4C" || text == "+4C") return inv::StorageClass::Plus4C;
+  if (text == "room") return inv::StorageClass::Room;
+  if (text == "LN2" || text == "ln2") return inv::StorageClass::LN2Vapour;
+  throw std::invalid_argument("unknown storage class '" + text +
+                              "' (expected -80C, -20C, 4C, room or LN2)");
+}
+
+inline sim::Distribution parse_dist(const std::string& text, const std::string& where) {
+  auto parsed = sim::parse_distribution(text, [](std::string_view tok) -> std::optional<double> {
+    auto r = sim::units::parse_duration(tok);
+    if (r.ok()) return r.value;
+    return sim::parse_plain_number(tok);
+  });
+  if (!parsed) throw std::invalid_argument(where + ": " + parsed.error);
+  return *parsed.distribution;
+}
+
+inline double safe_sample(const sim::Distribution& d, sim::RandomStream& rng) {
+  return std::max(0.0, sim::sample(d, rng));
+}
+
+/// Local weekday (0 = Monday) and hour of a UTC instant at a fixed offset.
+inline std::pair<int, double> local_day_hour(std::int64_t utc_us, std::int64_t offset_s) {
+  const double local_s = static_cast<double>(utc_us) / 1e6 + static_cast<double>(offset_s);
+  const double days = std::floor(local_s / 86400.0);
+  const auto day_index = static_cast<std::int64_t>(days);
+  const int weekday = static_cast<int>(((day_index % 7) + 7 + 3) % 7);  // 1970-01-01: Thursday
+  return {weekday, (local_s - days * 86400.0) / 3600.0};
+}
+
+inline double ambient_at(const AmbientDef& a, double local_hour) {
+  return a.mean_c +
+         a.daily_amplitude_k * std::cos(2.0 * std::numbers::pi * (local_hour - a.peak_hour) / 24.0);
+}
+
+inline double nan() { return std::numeric_limits<double>::quiet_NaN(); }
+
+inline core::DispatcherConfig dispatcher_config(DispatchPolicy p) {
+  core::DispatcherConfig c;
+  switch (p) {
+    case DispatchPolicy::edf: c.policy = core::PolicyKind::EarliestDeadline; break;
+    case DispatchPolicy::nearest: c.policy = core::PolicyKind::NearestQualified; break;
+    case DispatchPolicy::optimal: c.policy = core::PolicyKind::OptimalBatch; break;
+    case DispatchPolicy::priority_fifo: c.policy = core::PolicyKind::PriorityFifo; break;
+  }
+  return c;
+}
+
+}  // namespace detail
+
+// [SECTION] Entities -----------------------------------------------------------------------
+namespace detail {
+
+struct Freezer {
+  FreezerDef def;
+  std::size_t site = 0;
+  core::LocationId place = 0;
+  inv::LocId loc{};
+  inv::SkuId sku{};
+  FreezerModel model;
+  sim::EventId next{};
+  sim::EventId alarm_timer{};
+  bool alarm_raised = false;
+  bool door_ajar = false;
+  int doors_open = 0;          // routine openings in progress
+  bool fault = false;          // compressor failed, power lost or door ajar: needs a response
+  double fault_since = 0.0;    // sim seconds
+  bool damaged = false;        // payload beyond the storage class limit (lots written off)
+  bool rescue_open = false;    // a rescue ticket is open for this unit
+  bool repair_open = false;    // a repair ticket is open for this unit
+  std::optional<sim::Distribution> ttf;
+  sim::Distribution repair;
+  sim::Distribution door_duration;
+  sim::RandomStream door_rng, fail_rng, repair_rng;
+
+  Freezer(FreezerDef d, FreezerParams p, sim::Distribution rep, sim::Distribution door,
+          sim::RandomStream door_stream, sim::RandomStream fail_stream,
+          sim::RandomStream repair_stream)
+      : def(std::move(d)), model(std::move(p)), repair(std::move(rep)),
+        door_duration(std::move(door)), door_rng(door_stream), fail_rng(fail_stream),
+        repair_rng(repair_stream) {}
+  bool powered_and_cooling() const { return !model.compressor_failed() && model.power_ok(); }
+};
+
+enum class WorkKind { None, Travel, Diagnose, RescueBox, Repair };
+
+struct Tech {
+  std::string id;
+  std::size_t site = 0;
+  std::string ticket;          // current ticket, empty when idle
+  sim::EventId pending{};      // arrival, work completion or next rescue box
+  double busy_since = 0.0;     // sim seconds when the current ticket was taken
+  double busy_seconds = 0.0;   // accumulated
+  core::ShiftCalendar calendar;
+};
+
+struct TicketInfo {
+  core::TicketKind kind{};
+  std::size_t freezer = 0;
+  double opened = 0.0;
+  bool arrived = false;
+};
+
+struct FaultRecord {
+  double start = 0.0;
+  double alarm = nan();
+  double response = nan();
+  double rescued = nan();
+};
+
+}  // namespace detail
+
+using namespace detail;  // NOLINT: the Impl below is built from these entities
+
+struct LabModel::Impl {
+  ScenarioDef sc;
+  sim::Simulation sim;
+  std::uint64_t seed;
+  std::uint64_t replication;
+  sim::Time end;
+  std::int64_t start_us;
+  SimClock clock;
+  EventLog log;
+  SiteGraph graph;
+  inv::Ledger ledger;
+  core::Dispatcher dispatcher;
+  std::vector<Freezer> freezers;
+  std::map<std::string, std::size_t, std::less<>> freezer_index;
+  std::vector<Tech> techs;
+  std::map<std::string, std::size_t, std::less<>> tech_index;
+  std::map<std::string, TicketInfo, std::less<>> tickets;
+  std::vector<FaultRecord> faults;
+  std::vector<std::optional<std::size_t>> open_fault;  // per freezer: index into faults
+  std::uint64_t ticket_seq = 0;
+  // KPI accumulators
+  double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0;
+  double alarms = 0, callouts = 0, stranded = 0;
+  double peak_payload_c = -std::numeric_limits<double>::infinity();
+
+  Impl(const ScenarioDef& s, const RunOptions& o);
+  double now_s() const { return sim.now().seconds(); }
+  sim::RandomStream stream(const std::string& name) const {
+    return sim::RandomStream(seed, replication, name);
+  }
+
+  void build_sites();
+  void build_technicians();
+  void schedule_incidents();
+
+  void sync(std::size_t f);
+  void reschedule(std::size_t f);
+  void on_thermal(std::size_t f);
+  void handle(std::size_t f, const FreezerEvent& ev);
+  void raise_alarm(std::size_t f);
+  void write_off(std::size_t f);
+  void start_fault(std::size_t f);
+
+  void plan_doors(std::size_t f);
+  void open_door_for(std::size_t f, double seconds);
+  void schedule_random_failure(std::size_t f);
+  void apply_incident(const IncidentDef& inc);
+  void ambient_step(std::size_t site);
+
+  std::string open_ticket(core::TicketKind kind, std::size_t f, int priority, bool critical,
+                          const std::string& skill, double estimate_s);
+  void dispatch();
+  void begin(const std::string& ticket, const std::string& tech, core::Instant arrival);
+  void arrive(std::size_t t);
+  void finish(std::size_t t);
+  void rescue_next_box(std::size_t t);
+  void shift_sync();
+  std::optional<std::size_t> rescue_target(std::size_t f) const;
+
+  RunResult result() const;
+};
+
+}  // namespace labtwin::twin
