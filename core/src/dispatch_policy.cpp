@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -121,28 +122,36 @@ class NearestQualifiedPolicy final : public DispatchPolicy {
     });
     rank_.resize(p.tickets.size());
     for (std::uint32_t r = 0; r < order_.size(); ++r) rank_[order_[r]] = r;
-    cands_.clear();
-    for (std::uint32_t i = 0; i < p.tickets.size(); ++i) {
-      for (std::uint32_t j = 0; j < p.techs.size(); ++j) {
-        if (!qualified(p.tickets[i], p.techs[j])) continue;
-        const Span tr = travel.between(p.techs[j].location, p.tickets[i].location);
-        cands_.push_back(Cand{!p.tickets[i].critical, tr.us, rank_[i], j});
+    // Travel of every qualified pair, computed once (-1 = not qualified).
+    const std::size_t n = p.tickets.size();
+    const std::size_t m = p.techs.size();
+    travel_us_.resize(m * n);
+    for (std::size_t j = 0; j < m; ++j) {
+      for (std::size_t i = 0; i < n; ++i) {
+        travel_us_[j * n + i] = qualified(p.tickets[i], p.techs[j])
+                                    ? travel.between(p.techs[j].location, p.tickets[i].location).us
+                                    : -1;
       }
     }
-    // Critical tickets first, then globally shortest travel.
-    std::sort(cands_.begin(), cands_.end(), [](const Cand& a, const Cand& b) {
-      return std::tuple(a.routine, a.travel_us, a.rank, a.tech) <
-             std::tuple(b.routine, b.travel_us, b.rank, b.tech);
-    });
-    ticket_used_.assign(p.tickets.size(), 0);
-    tech_used_.assign(p.techs.size(), 0);
-    std::size_t left = std::min(p.tickets.size(), p.techs.size());
-    for (const Cand& c : cands_) {
-      if (left == 0) break;
+    ticket_used_.assign(n, 0);
+    // Lazy global greedy: each technician's heap entry is its best pair among the tickets
+    // unused when it was computed. Taking tickets only makes a technician's true best worse,
+    // so a popped entry whose ticket is still free is the global minimum of
+    // (routine, travel, urgency rank, technician) over all free pairs; a stale one is
+    // recomputed and pushed back. Same result as sorting all pairs, without the big sort.
+    heap_.clear();
+    for (std::uint32_t j = 0; j < m; ++j) push_best(p, j);
+    std::size_t left = std::min(n, m);
+    while (left > 0 && !heap_.empty()) {
+      std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
+      const Cand c = heap_.back();
+      heap_.pop_back();
       const std::uint32_t i = order_[c.rank];
-      if (ticket_used_[i] != 0 || tech_used_[c.tech] != 0) continue;
+      if (ticket_used_[i] != 0) {
+        push_best(p, c.tech);
+        continue;
+      }
       ticket_used_[i] = 1;
-      tech_used_[c.tech] = 1;
       --left;
       out.push_back(Pairing{i, c.tech, p.techs[c.tech].ready_at + Span{c.travel_us}});
     }
@@ -154,10 +163,34 @@ class NearestQualifiedPolicy final : public DispatchPolicy {
     std::int64_t travel_us;
     std::uint32_t rank;
     std::uint32_t tech;
+    bool operator>(const Cand& o) const {
+      return std::tuple(routine, travel_us, rank, tech) >
+             std::tuple(o.routine, o.travel_us, o.rank, o.tech);
+    }
   };
+  // Pushes technician j's best pair among free tickets, if any.
+  void push_best(const DispatchProblem& p, std::uint32_t j) {
+    const std::size_t n = p.tickets.size();
+    const std::int64_t* row = travel_us_.data() + static_cast<std::size_t>(j) * n;
+    bool found = false;
+    Cand best{};
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (row[i] < 0 || ticket_used_[i] != 0) continue;
+      const Cand c{!p.tickets[i].critical, row[i], rank_[i], j};
+      if (!found || best > c) {
+        best = c;
+        found = true;
+      }
+    }
+    if (!found) return;
+    heap_.push_back(best);
+    std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
+  }
+
   std::vector<std::uint32_t> order_, rank_;
-  std::vector<Cand> cands_;
-  std::vector<char> ticket_used_, tech_used_;
+  std::vector<std::int64_t> travel_us_;
+  std::vector<Cand> heap_;
+  std::vector<char> ticket_used_;
 };
 
 class OptimalBatchPolicy final : public DispatchPolicy {

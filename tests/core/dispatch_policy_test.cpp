@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <tuple>
 #include <vector>
 
 #include "labtwin/core/dispatch/policy.hpp"
@@ -250,6 +251,48 @@ TEST(DispatchPolicy, OptimalBatchNeverWorseThanGreedyOnRandomInstances) {
   EXPECT_GT(strictly_better, kInstances / 10);
   std::printf("optimal batch strictly better than a greedy policy in %d of %d comparisons\n",
               strictly_better, 3 * kInstances);
+}
+
+// Reference for nearest-qualified: sort every qualified pair by (critical first, travel,
+// urgency, technician) and take pairs greedily.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> nearest_reference(const DispatchProblem& p) {
+  struct Row {
+    bool routine;
+    std::int64_t travel;
+    TicketView t;
+    std::uint32_t i, j;
+  };
+  std::vector<Row> rows;
+  for (std::uint32_t i = 0; i < p.tickets.size(); ++i) {
+    for (std::uint32_t j = 0; j < p.techs.size(); ++j) {
+      if (!qualified(p.tickets[i], p.techs[j])) continue;
+      rows.push_back(Row{!p.tickets[i].critical,
+                         p.travel->between(p.techs[j].location, p.tickets[i].location).us,
+                         p.tickets[i], i, j});
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tuple(a.routine, a.travel, a.t.priority, a.t.created, a.t.seq, a.j) <
+           std::tuple(b.routine, b.travel, b.t.priority, b.t.created, b.t.seq, b.j);
+  });
+  std::vector<char> ti(p.tickets.size(), 0), kj(p.techs.size(), 0);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  for (const Row& r : rows) {
+    if (ti[r.i] != 0 || kj[r.j] != 0) continue;
+    ti[r.i] = kj[r.j] = 1;
+    out.emplace_back(r.i, r.j);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(DispatchPolicy, NearestQualifiedEqualsSortAllPairsReference) {
+  SplitMix64 rng{11};
+  for (int n = 0; n < 300; ++n) {
+    const Instance in = random_instance(rng, 40, 15);
+    const DispatchProblem p{kNow, in.tickets, in.techs, &in.travel, {}};
+    EXPECT_EQ(run(PolicyKind::NearestQualified, p), nearest_reference(p)) << "instance " << n;
+  }
 }
 
 // Exhaustive search over all partial matchings: max pairs, then min cost.
