@@ -52,6 +52,23 @@ void validate(const PoissonSsInput& in, const char* who) {
   }
 }
 
+// Poisson(lam) pmf on 0..hi, hi = ceil(lam + 40 sqrt(lam) + 40) (the mass beyond is below
+// 1e-300). Unnormalised recurrences outward from the mode, p(k+1) = p(k) lam / (k+1), then
+// division by the sum: no factorials and no cancellation, so the relative accuracy is ~1e-15 at
+// any mean (a log-space exp(-lam + k log lam - log k!) loses digits as lam grows).
+std::vector<double> poisson_table(double lam) {
+  const auto hi = static_cast<std::size_t>(std::ceil(lam + 40.0 * std::sqrt(lam) + 40.0));
+  const auto mode = static_cast<std::size_t>(std::floor(lam));
+  std::vector<double> p(hi + 1, 0.0);
+  p[mode] = 1.0;
+  for (std::size_t k = mode; k < hi; ++k) p[k + 1] = p[k] * lam / static_cast<double>(k + 1);
+  for (std::size_t k = mode; k > 0; --k) p[k - 1] = p[k] * static_cast<double>(k) / lam;
+  double sum = 0.0;
+  for (double v : p) sum += v;
+  for (double& v : p) v /= sum;
+  return p;
+}
+
 // Lazily grown tables for one problem: Poisson pmfs, the renewal quantities m and M of the
 // per-period demand, and the partial expectations behind G. Everything grows on demand so the
 // optimiser pays only for the levels it visits.
@@ -59,27 +76,23 @@ class SsModel {
  public:
   explicit SsModel(const PoissonSsInput& in)
       : in_(in), lam_l_(in.mean * (in.lead_time + 1.0)), one_minus_p0_(-std::expm1(-in.mean)) {
-    // Per-period pmf by the recurrence log p(k) = log p(k-1) + log(mean) - log(k), kept up to
-    // the point past the mode where it drops below 1e-30 of the mode's probability: smaller
-    // terms cannot change the renewal convolution in double precision.
-    const double log_mean = std::log(in.mean);
-    const double log_cut = std::log(1e-30);
-    double log_p = -in.mean;
-    double log_mode = log_p;
-    for (long k = 0;; ++k) {
-      if (k > 0) log_p += log_mean - std::log(static_cast<double>(k));
-      log_mode = std::max(log_mode, log_p);
-      if (static_cast<double>(k) > in.mean && log_p < log_mode + log_cut) break;
-      p1_.push_back(std::exp(log_p));
-    }
+    // Per-period pmf; the renewal convolution only visits terms of at least 1e-30 of the mode's
+    // probability (smaller ones cannot change m in double precision).
+    p1_ = poisson_table(in.mean);
+    const double cut = 1e-30 * *std::max_element(p1_.begin(), p1_.end());
     win_hi_ = static_cast<long>(p1_.size()) - 1;
+    while (win_hi_ > 1 && p1_[static_cast<std::size_t>(win_hi_)] < cut) --win_hi_;
     win_lo_ = 1;
-    while (win_lo_ < win_hi_ &&
-           std::log(p1_[static_cast<std::size_t>(win_lo_)]) < log_mode + log_cut) {
-      ++win_lo_;
+    while (win_lo_ < win_hi_ && p1_[static_cast<std::size_t>(win_lo_)] < cut) ++win_lo_;
+    // Lead-time demand cdf F_L on its table range (F_L = 1 beyond it).
+    const std::vector<double> pl = poisson_table(lam_l_);
+    f_.reserve(pl.size());
+    double cum = 0.0;
+    for (double v : pl) {
+      cum += v;
+      f_.push_back(std::min(1.0, cum));
     }
-    a_.push_back(0.0);                // A(0) = E[(0 - D)^+] = 0
-    f_.push_back(std::exp(-lam_l_));  // F(0)
+    a_.push_back(0.0);  // A(0) = E[(0 - D)^+] = 0
     m_.push_back(1.0 / one_minus_p0_);
     big_m_.push_back(0.0);  // M(0) = 0
     big_m_.push_back(m_[0]);
@@ -117,7 +130,7 @@ class SsModel {
     long y = 0;
     for (;; ++y) {
       grow_a(y + 1);
-      if ((in_.holding + in_.penalty) * f_[static_cast<std::size_t>(y)] - in_.penalty >= 0.0) {
+      if ((in_.holding + in_.penalty) * cdf(static_cast<std::size_t>(y)) - in_.penalty >= 0.0) {
         break;
       }
     }
@@ -131,15 +144,14 @@ class SsModel {
       throw std::invalid_argument("Poisson (s,S): inventory level " + std::to_string(y) +
                                   " is beyond the supported range");
     }
-    const double log_lam = std::log(lam_l_);
     while (static_cast<long>(a_.size()) <= y) {
-      const std::size_t k = a_.size();  // next index to fill; f_ holds F(0..k-1)
-      a_.push_back(a_[k - 1] + f_[k - 1]);
-      log_fact_l_ += std::log(static_cast<double>(k));
-      const double pk = std::exp(-lam_l_ + static_cast<double>(k) * log_lam - log_fact_l_);
-      f_.push_back(std::min(1.0, f_[k - 1] + pk));
+      const std::size_t k = a_.size();  // next index to fill
+      a_.push_back(a_[k - 1] + cdf(k - 1));
     }
   }
+
+  // F_L(k) for k >= 0.
+  double cdf(std::size_t k) const { return k < f_.size() ? f_[k] : 1.0; }
 
   // Extends m(0..n-1) and M(0..n): m(j) = sum_{l=1}^{j} p_l m(j-l) / (1 - p0).
   void grow_m(long n) {
@@ -160,15 +172,29 @@ class SsModel {
   double one_minus_p0_;
   long win_lo_ = 1;
   long win_hi_ = 1;
-  double log_fact_l_ = 0.0;
   std::vector<double> p1_;     // per-period pmf on 0..win_hi_
   std::vector<double> a_;      // A(y) = E[(y - D_L)^+]
-  std::vector<double> f_;      // F_L(y)
+  std::vector<double> f_;      // F_L(y) on the lead-time table range
   std::vector<double> m_;      // renewal mass m(j)
   std::vector<double> big_m_;  // M(n)
 };
 
 }  // namespace
+
+long poisson_quantile(double mean, double probability) {
+  validate(PoissonSsInput{mean, 1.0, 1.0, 0.0, 0}, "poisson_quantile");
+  if (!(probability > 0.0 && probability < 1.0)) {
+    throw std::invalid_argument("poisson_quantile: probability must lie in (0, 1), got " +
+                                num(probability));
+  }
+  const std::vector<double> p = poisson_table(mean);
+  double cum = 0.0;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    cum += p[k];
+    if (cum >= probability) return static_cast<long>(k);
+  }
+  return static_cast<long>(p.size()) - 1;  // probability within rounding of 1
+}
 
 double poisson_period_cost(long y, double mean, double h, double p, int lead_time) {
   const PoissonSsInput in{mean, h, p, 0.0, lead_time};

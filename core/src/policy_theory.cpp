@@ -105,16 +105,8 @@ double base_stock_cost_poisson(long level, double mean, double holding_cost, dou
 BaseStockResult base_stock_poisson(double mean, double holding_cost, double penalty_cost) {
   const double ratio = critical_fractile(holding_cost, penalty_cost);
   require_positive(mean, "base_stock_poisson", "Poisson mean");
-  // Smallest S with F(S) >= p/(p+h): walk the cdf with the pmf recurrence in log space.
-  const double log_mean = std::log(mean);
-  double log_p = -mean;
-  double cdf = std::exp(log_p);
-  long level = 0;
-  while (cdf < ratio && level < 100000000) {
-    ++level;
-    log_p += log_mean - std::log(static_cast<double>(level));
-    cdf += std::exp(log_p);
-  }
+  // Smallest S with F(S) >= p/(p+h): there G(S+1) - G(S) = (h+p) F(S) - p turns >= 0.
+  const long level = poisson_quantile(mean, ratio);
   return BaseStockResult{level, base_stock_cost_poisson(level, mean, holding_cost, penalty_cost)};
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "labtwin/core/policy/normal.hpp"
+#include "labtwin/core/policy/poisson_ss.hpp"
 #include "labtwin/core/policy/theory.hpp"
 
 namespace lc = labtwin::core;
@@ -98,4 +99,17 @@ TEST(PolicyTheory, NormalBaseStockLevel) {
               lc::newsvendor_normal(40.0, 6.0, 1.0, 19.0).level, 1e-12);
   EXPECT_THROW(lc::lead_time_demand(10.0, -1.0, 4.0), std::invalid_argument);
   EXPECT_THROW(lc::critical_fractile(1.0, 0.0), std::invalid_argument);
+}
+
+// Poisson quantiles: F(7) = 0.743980 < 0.8 <= F(8) = 0.847237 for mean 6; the median of Poisson(n) for
+// integer n is n (Choi 1994: median = floor(lambda + 1/3 - 0.02/lambda)).
+TEST(PolicyTheory, PoissonQuantile) {
+  EXPECT_EQ(lc::poisson_quantile(6.0, 0.8), 8);
+  EXPECT_EQ(lc::poisson_quantile(6.0, 0.7439), 7);
+  EXPECT_EQ(lc::poisson_quantile(6.0, 0.7440), 8);
+  EXPECT_EQ(lc::poisson_quantile(6.0, 0.5), 6);
+  EXPECT_EQ(lc::poisson_quantile(10000.0, 0.5), 10000);
+  EXPECT_EQ(lc::poisson_quantile(0.1, 0.5), 0);  // P(D = 0) = e^-0.1 = 0.905
+  EXPECT_THROW(lc::poisson_quantile(6.0, 1.0), std::invalid_argument);
+  EXPECT_THROW(lc::poisson_quantile(-1.0, 0.5), std::invalid_argument);
 }

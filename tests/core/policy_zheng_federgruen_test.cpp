@@ -220,6 +220,17 @@ TEST(PolicyZhengFedergruen, ZeroOrderCostReducesToBaseStock) {
                    lc::poisson_period_cost(20, 18.0, 1.0, 4.0, 0));
 }
 
+// Accuracy of G at large means: with h = p = 1, G(n) = E|D - n|, and for Poisson(n) with integer
+// n the mean absolute deviation is 2 n p(n) = 2 n e^-n n^n / n! (e.g. Johnson, Kemp & Kotz,
+// Univariate Discrete Distributions, 3rd ed., eq. 4.13). lgamma's reference is good to ~1e-11.
+TEST(PolicyZhengFedergruen, PeriodCostAccurateAtLargeMeans) {
+  for (const double n : {6.0, 75.0, 1000.0, 10000.0, 250000.0}) {
+    const double mad = 2.0 * n * std::exp(-n + n * std::log(n) - std::lgamma(n + 1.0));
+    EXPECT_NEAR(lc::poisson_period_cost(static_cast<long>(n), n, 1.0, 1.0), mad, 1e-9 * mad)
+        << "mean " << n;
+  }
+}
+
 namespace {
 // splitmix64: a tiny deterministic generator local to this test (core has no randomness).
 struct SplitMix {

@@ -36,6 +36,9 @@ struct SsResult {
   double cost = 0.0;  ///< long-run average cost per period
 };
 
+/// Smallest k >= 0 with P(D <= k) >= probability for D ~ Poisson(mean); 0 < probability < 1.
+long poisson_quantile(double mean, double probability);
+
 /// Z&F's G(y): expected holding + backorder cost in a period that starts with position y.
 double poisson_period_cost(long y, double mean, double h, double p, int lead_time = 0);
 
