@@ -52,12 +52,13 @@ void validate(const PoissonSsInput& in, const char* who) {
   }
 }
 
-// Poisson(lam) pmf on 0..hi, hi = ceil(lam + 40 sqrt(lam) + 40) (the mass beyond is below
-// 1e-300). Unnormalised recurrences outward from the mode, p(k+1) = p(k) lam / (k+1), then
-// division by the sum: no factorials and no cancellation, so the relative accuracy is ~1e-15 at
-// any mean (a log-space exp(-lam + k log lam - log k!) loses digits as lam grows).
+// Poisson(lam) pmf on 0..hi, hi = ceil(lam + 12 sqrt(lam) + 30): by the Chernoff bound
+// P(D >= lam + t) <= exp(-t^2 / (2 (lam + t/3))) the mass beyond hi is below 1e-20 for every lam.
+// Unnormalised recurrences outward from the mode, p(k+1) = p(k) lam / (k+1), then division by the
+// sum: no factorials and no cancellation, so the relative accuracy is ~1e-15 at any mean (a
+// log-space exp(-lam + k log lam - log k!) loses digits as lam grows).
 std::vector<double> poisson_table(double lam) {
-  const auto hi = static_cast<std::size_t>(std::ceil(lam + 40.0 * std::sqrt(lam) + 40.0));
+  const auto hi = static_cast<std::size_t>(std::ceil(lam + 12.0 * std::sqrt(lam) + 30.0));
   const auto mode = static_cast<std::size_t>(std::floor(lam));
   std::vector<double> p(hi + 1, 0.0);
   p[mode] = 1.0;
