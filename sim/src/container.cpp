@@ -12,6 +12,7 @@ namespace detail {
 bool ContainerOp::await_suspend(ProcessCoro h) {
   sim_ = h.promise().sim;
   idx_ = h.promise().idx;
+  core_ = &h.promise().core;
   if (c_ == nullptr) throw std::logic_error("Container: container was destroyed");
   WaitList& q = put_ ? c_->puts_ : c_->gets_;
   if (q.empty() && c_->can(*this)) {
@@ -21,11 +22,11 @@ bool ContainerOp::await_suspend(ProcessCoro h) {
   }
   q.push_back(this);
   ++(put_ ? c_->nputs_ : c_->ngets_);
-  token_ = sim_->begin_wait(idx_, this);
+  token_ = Simulation::begin_wait(h.promise().core, this);
   return true;
 }
 
-void ContainerOp::await_resume() { sim_->check_interrupt(idx_); }
+void ContainerOp::await_resume() { Simulation::check_interrupt(*core_); }
 
 }  // namespace detail
 
@@ -73,7 +74,7 @@ void Container::dispatch() {
         q->remove(op);
         --(op->put_ ? nputs_ : ngets_);
         apply(*op);
-        op->sim_->wake(op->idx_, op->token_);
+        op->sim_->wake(*op->core_, op->token_);
         progress = true;
       }
     }

@@ -46,6 +46,7 @@ namespace detail {
 bool ResourceRequest::await_suspend(ProcessCoro h) {
   sim_ = h.promise().sim;
   idx_ = h.promise().idx;
+  core_ = &h.promise().core;
   if (res_ == nullptr) throw std::logic_error("Resource::request: resource was destroyed");
   Resource& r = *res_;
   enqueued_ = sim_->now();
@@ -59,12 +60,12 @@ bool ResourceRequest::await_suspend(ProcessCoro h) {
     return false;
   }
   r.enqueue(*this);
-  token_ = sim_->begin_wait(idx_, this);
+  token_ = Simulation::begin_wait(h.promise().core, this);
   return true;
 }
 
 ResourceGrant ResourceRequest::await_resume() {
-  sim_->check_interrupt(idx_);  // an interrupt here means the request was withdrawn
+  Simulation::check_interrupt(*core_);  // an interrupt here means the request was withdrawn
   if (preempted_) throw Interrupted(InterruptCause{InterruptKind::kPreempted, preempted_by_});
   if (res_ == nullptr || user_ == kNone)
     throw std::logic_error("Resource::request: the resource was destroyed while waiting");
@@ -210,7 +211,7 @@ void Resource::dispatch() {
     r->user_ = add_user(*r);
     r->user_gen_ = users_[r->user_].gen;
     record_wait(r->enqueued_);
-    r->sim_->wake(r->idx_, r->token_);
+    r->sim_->wake(*r->core_, r->token_);
   }
 }
 

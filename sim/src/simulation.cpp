@@ -21,32 +21,28 @@ Simulation::~Simulation() {
   shutting_down_ = true;
   for (std::size_t i = 0; i < procs_.size(); ++i) {
     detail::ProcessSlot& s = procs_[i];
-    if (s.state == detail::ProcState::kFree || s.state == detail::ProcState::kDying) continue;
-    s.state = detail::ProcState::kDying;
-    std::coroutine_handle<> h = std::exchange(s.handle, {});
+    detail::ProcessCore* c = s.core;
+    if (c == nullptr || c->state == detail::ProcState::kDying) continue;
+    c->state = detail::ProcState::kDying;
+    cancel(c->pending_resume);
     s.joiners.detach_all();
-    if (h) h.destroy();
+    s.core = nullptr;
+    c->handle.destroy();
   }
   fast_.clear();
   if (custom_) custom_->clear();
 }
 
-Time Simulation::checked_after(Time delay) const {
+void Simulation::throw_bad_delay(Time delay) const {
   if (delay.ticks < 0)
     throw std::invalid_argument("Simulation::schedule_in: negative delay " +
                                 std::to_string(delay.ticks) + " us");
-  if (delay.ticks > Time::max().ticks - now_.ticks)
-    throw std::overflow_error("Simulation::schedule_in: now + delay overflows Time");
-  return now_ + delay;
+  throw std::overflow_error("Simulation::schedule_in: now + delay overflows Time");
 }
 
-EventId Simulation::schedule_at(Time t, Callback cb, int priority, std::uint32_t kind,
-                                std::uint32_t target) {
-  if (t < now_) [[unlikely]]
-    throw std::invalid_argument("Simulation::schedule_at: time " + std::to_string(t.ticks) +
-                                " us is before now (" + std::to_string(now_.ticks) + " us)");
-  if (custom_) return custom_->schedule(t, priority, kind, target, std::move(cb));
-  return fast_.schedule(t, priority, kind, target, std::move(cb));
+void Simulation::throw_past(Time t) const {
+  throw std::invalid_argument("Simulation::schedule_at: time " + std::to_string(t.ticks) +
+                              " us is before now (" + std::to_string(now_.ticks) + " us)");
 }
 
 void Simulation::add_observer(Observer* obs) {
@@ -189,19 +185,22 @@ ProcessHandle Simulation::spawn(Process process) {
     procs_.emplace_back();
   }
   detail::ProcessSlot& s = procs_[idx];
+  detail::ProcessCore& c = h.promise().core;
   h.promise().sim = this;
   h.promise().idx = idx;
-  s.handle = h;
-  s.state = detail::ProcState::kStarting;
-  s.interrupt_pending = false;
-  s.waiting = nullptr;
+  c.sim = this;
+  c.handle = h;
+  c.idx = idx;
+  c.state = detail::ProcState::kStarting;
+  s.core = &c;
   ++live_processes_;
-  const std::uint32_t tok = s.token;
+  detail::ProcessCore* cp = &c;
+  const std::uint32_t tok = c.token;
   try {
-    schedule_at(
-        now_, [this, idx, tok] { resume(idx, tok); }, 0, kKindProcessWake, idx);
+    c.pending_resume = schedule_at(
+        now_, [cp, tok] { cp->sim->resume_core(*cp, tok); }, 0, kKindProcessWake, idx);
   } catch (...) {
-    s.handle = {};
+    s.core = nullptr;
     h.destroy();
     finish_process(idx);
     throw;
@@ -209,26 +208,26 @@ ProcessHandle Simulation::spawn(Process process) {
   return ProcessHandle{this, idx, s.gen};
 }
 
-void Simulation::wake(std::uint32_t idx, std::uint32_t token) {
+void Simulation::wake(detail::ProcessCore& c, std::uint32_t token) {
   if (shutting_down_) return;
-  detail::ProcessSlot& s = procs_[idx];
-  if (s.state != detail::ProcState::kWaiting || s.token != token) return;
-  s.state = detail::ProcState::kWaking;
-  schedule_at(
-      now_, [this, idx, token] { resume(idx, token); }, 0, kKindProcessWake, idx);
+  if (c.state != detail::ProcState::kWaiting || c.token != token) return;
+  c.state = detail::ProcState::kWaking;
+  detail::ProcessCore* cp = &c;
+  c.pending_resume = schedule_at(
+      now_, [cp, token] { cp->sim->resume_core(*cp, token); }, 0, kKindProcessWake, c.idx);
 }
 
-void Simulation::resume(std::uint32_t idx, std::uint32_t token) {
-  detail::ProcessSlot& s = procs_[idx];
-  if (s.token != token || s.state == detail::ProcState::kFree ||
-      s.state == detail::ProcState::kDying || s.state == detail::ProcState::kRunning)
-    return;  // stale wake-up
-  ++s.token;
-  s.state = detail::ProcState::kRunning;
-  s.waiting = nullptr;
+void Simulation::resume_core(detail::ProcessCore& c, std::uint32_t token) {
+  if (c.token != token || c.state == detail::ProcState::kDying ||
+      c.state == detail::ProcState::kRunning) [[unlikely]]
+    return;  // stale wake-up (defensive: stale events are cancelled)
+  ++c.token;
+  c.state = detail::ProcState::kRunning;
+  c.waiting = nullptr;
+  c.pending_resume = EventId{};
   const std::uint32_t prev = current_;
-  current_ = idx;
-  s.handle.resume();
+  current_ = c.idx;
+  c.handle.resume();  // may end the process and free `c`
   current_ = prev;
   if (pending_error_) [[unlikely]]
     rethrow_pending();
@@ -239,30 +238,29 @@ void Simulation::rethrow_pending() {
   std::rethrow_exception(e);
 }
 
-void Simulation::throw_interrupt(std::uint32_t idx) {
-  detail::ProcessSlot& s = procs_[idx];
-  s.interrupt_pending = false;
-  throw Interrupted(s.cause);
+void Simulation::throw_interrupt(detail::ProcessCore& c) {
+  c.interrupt_pending = false;
+  throw Interrupted(c.cause);
 }
 
 bool Simulation::interrupt(std::uint32_t idx, std::uint32_t gen, InterruptCause cause) {
   if (process_done(idx, gen)) return false;
-  detail::ProcessSlot& s = procs_[idx];
-  if (s.interrupt_pending) return false;
-  if (s.state == detail::ProcState::kWaiting) {
-    detail::WaitNode* node = std::exchange(s.waiting, nullptr);
+  detail::ProcessCore& c = *procs_[idx].core;
+  if (c.interrupt_pending) return false;
+  if (c.state == detail::ProcState::kWaiting) {
+    detail::WaitNode* node = std::exchange(c.waiting, nullptr);
     if (node != nullptr) node->withdraw();
-    s.interrupt_pending = true;
-    s.cause = cause;
-    wake(idx, s.token);
+    c.interrupt_pending = true;
+    c.cause = cause;
+    wake(c, c.token);
     return true;
   }
-  if (s.state == detail::ProcState::kWaking) {
+  if (c.state == detail::ProcState::kWaking) {
     // A wake-up is already scheduled: the co_await will throw when it resumes, unless what
     // it waited for has side effects that already happened (a grant, a put, a get).
-    if (s.waiting != nullptr && !s.waiting->accepts_late_interrupt()) return false;
-    s.interrupt_pending = true;
-    s.cause = cause;
+    if (c.waiting != nullptr && !c.waiting->accepts_late_interrupt()) return false;
+    c.interrupt_pending = true;
+    c.cause = cause;
     return true;
   }
   return false;  // starting, running or dying
@@ -270,24 +268,21 @@ bool Simulation::interrupt(std::uint32_t idx, std::uint32_t gen, InterruptCause 
 
 bool Simulation::cancel_process(std::uint32_t idx, std::uint32_t gen) {
   if (process_done(idx, gen)) return false;
-  detail::ProcessSlot& s = procs_[idx];
-  if (s.state == detail::ProcState::kRunning || s.state == detail::ProcState::kDying) return false;
-  s.state = detail::ProcState::kDying;
-  s.waiting = nullptr;
-  std::coroutine_handle<> h = std::exchange(s.handle, {});
-  h.destroy();  // locals' destructors withdraw waits and release grants
+  detail::ProcessCore& c = *procs_[idx].core;
+  if (c.state == detail::ProcState::kRunning || c.state == detail::ProcState::kDying) return false;
+  c.state = detail::ProcState::kDying;
+  c.waiting = nullptr;
+  cancel(c.pending_resume);
+  procs_[idx].core = nullptr;
+  c.handle.destroy();  // locals' destructors withdraw waits and release grants
   finish_process(idx);
   return true;
 }
 
 void Simulation::finish_process(std::uint32_t idx) {
   detail::ProcessSlot& s = procs_[idx];
-  s.handle = {};
-  s.state = detail::ProcState::kFree;
-  s.waiting = nullptr;
-  s.interrupt_pending = false;
+  s.core = nullptr;
   ++s.gen;
-  ++s.token;
   --live_processes_;
   if (!shutting_down_) {
     while (detail::WaitNode* n = s.joiners.pop_front()) n->on_fire(0);

@@ -115,6 +115,21 @@ class HeapCalendar final : public Calendar {
     push_entry(Entry{t.ticks, key, idx, kind});
     return EventId{idx, s.gen};
   }
+  /// schedule() constructing the callable directly in its slot (the hot path).
+  template <class F>
+  EventId schedule_fn(Time t, int priority, std::uint32_t kind, std::uint32_t target, F&& f) {
+    if (priority < kMinPriority || priority > kMaxPriority) [[unlikely]]
+      detail::throw_bad_priority(priority);
+    if (seq_ >= (std::uint64_t{1} << 48)) [[unlikely]]
+      detail::throw_sequence_exhausted();
+    const std::uint32_t idx = acquire_slot();
+    Slot& s = slot(idx);
+    s.cb.emplace(std::forward<F>(f));
+    s.target = target;
+    const std::uint64_t key = (static_cast<std::uint64_t>(priority - kMinPriority) << 48) | seq_++;
+    push_entry(Entry{t.ticks, key, idx, kind});
+    return EventId{idx, s.gen};
+  }
   bool cancel(EventId id) override {
     if (id.slot >= slot_count_) return false;
     Slot& s = slot(id.slot);
@@ -150,6 +165,8 @@ class HeapCalendar final : public Calendar {
       if (heap_.empty() || heap_[0].time > limit) return false;
       out = heap_[0];
       pop_top();
+      // Warm the cache for the next event's slot while this one runs.
+      if (!heap_.empty()) __builtin_prefetch(&slot(heap_[0].slot));
       Slot& s = slot(out.slot);
       if (s.cb) [[likely]] {
         ++s.gen;
@@ -210,6 +227,9 @@ class HeapCalendar final : public Calendar {
     }
     h[pos] = e;
   }
+  // Removes the root: the hole walks down to a leaf along the smallest children (3 compares
+  // per level, no compare against the moved element), then the last entry sifts up from
+  // there (Floyd's bottom-up heuristic; cheap because the last entry usually belongs low).
   void pop_top() {
     const Entry last = heap_.back();
     heap_.pop_back();
@@ -219,14 +239,26 @@ class HeapCalendar final : public Calendar {
     std::size_t pos = 0;
     for (;;) {
       const std::size_t c = 4 * pos + 1;
-      if (c >= n) break;
-      std::size_t m = c;
-      const std::size_t end = c + 4 < n ? c + 4 : n;
-      for (std::size_t k = c + 1; k < end; ++k)
-        if (less(h[k], h[m])) m = k;
-      if (!less(h[m], last)) break;
-      h[pos] = h[m];
-      pos = m;
+      if (c + 3 < n) {
+        const std::size_t a = less(h[c + 1], h[c]) ? c + 1 : c;
+        const std::size_t b = less(h[c + 3], h[c + 2]) ? c + 3 : c + 2;
+        const std::size_t m = less(h[b], h[a]) ? b : a;
+        h[pos] = h[m];
+        pos = m;
+      } else {
+        if (c >= n) break;
+        std::size_t m = c;
+        for (std::size_t k = c + 1; k < n; ++k)
+          if (less(h[k], h[m])) m = k;
+        h[pos] = h[m];
+        pos = m;
+      }
+    }
+    while (pos > 0) {
+      const std::size_t parent = (pos - 1) >> 2;
+      if (!less(last, h[parent])) break;
+      h[pos] = h[parent];
+      pos = parent;
     }
     h[pos] = last;
   }

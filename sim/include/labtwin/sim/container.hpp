@@ -41,6 +41,7 @@ class ContainerOp final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
 };
 }  // namespace detail
 

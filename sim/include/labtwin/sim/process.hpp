@@ -45,6 +45,7 @@ class Process {
   struct promise_type {
     Simulation* sim = nullptr;  ///< set by spawn()
     std::uint32_t idx = 0;      ///< process-table index, set by spawn()
+    detail::ProcessCore core;   ///< hot scheduling state (kernel-internal)
 
     /// The Process object handed to the caller.
     Process get_return_object() {
@@ -117,15 +118,16 @@ class JoinAwaiter final : public WaitNode {
   void await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
+    core_ = &h.promise().core;
     if (sim_ != tsim_) throw std::logic_error("join: process belongs to another Simulation");
     if (idx_ == tidx_) throw std::logic_error("join: a process cannot join itself");
     tsim_->joiners(tidx_).push_back(this);
-    token_ = sim_->begin_wait(idx_, this);
+    token_ = Simulation::begin_wait(h.promise().core, this);
   }
   void await_resume() {
-    if (sim_ != nullptr) sim_->check_interrupt(idx_);
+    if (sim_ != nullptr) Simulation::check_interrupt(*core_);
   }
-  void on_fire(std::int64_t) override { sim_->wake(idx_, token_); }
+  void on_fire(std::int64_t) override { sim_->wake(*core_, token_); }
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
@@ -137,6 +139,7 @@ class JoinAwaiter final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
 };
 }  // namespace detail
 
@@ -187,16 +190,15 @@ class Timeout final : public detail::WaitNode {
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(detail::ProcessCoro h) {
-    idx_ = h.promise().idx;
-    Simulation* s = sim_;
-    const std::uint32_t i = idx_;
-    const std::uint32_t tok = s->begin_wait(i, this);
-    ev_ = s->schedule_at(
-        s->now() + delay_, [s, i, tok] { s->resume(i, tok); }, 0, kKindTimeout, i);
+    detail::ProcessCore* c = &h.promise().core;
+    core_ = c;
+    const std::uint32_t tok = Simulation::begin_wait(*c, this);
+    ev_ = sim_->schedule_at(
+        sim_->now() + delay_, [c, tok] { c->sim->resume_core(*c, tok); }, 0, kKindTimeout, c->idx);
   }
   void await_resume() {
     ev_ = EventId{};
-    sim_->check_interrupt(idx_);
+    Simulation::check_interrupt(*core_);
   }
   void on_fire(std::int64_t) override {}
   void withdraw() noexcept override {
@@ -210,7 +212,7 @@ class Timeout final : public detail::WaitNode {
   Simulation* sim_;
   Time delay_;
   EventId ev_{};
-  std::uint32_t idx_ = 0;
+  detail::ProcessCore* core_ = nullptr;
 };
 
 inline Timeout Simulation::timeout(Time delay) {
@@ -234,7 +236,7 @@ class EventAwaiter final : public WaitNode {
   inline std::int64_t await_resume();
   void on_fire(std::int64_t v) override {
     value_ = v;
-    sim_->wake(idx_, token_);
+    sim_->wake(*core_, token_);
   }
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
@@ -245,6 +247,7 @@ class EventAwaiter final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
   std::int64_t value_ = 0;
 };
 }  // namespace detail
@@ -285,12 +288,13 @@ inline bool EventAwaiter::await_ready() const { return ev_->triggered(); }
 inline void EventAwaiter::await_suspend(ProcessCoro h) {
   sim_ = h.promise().sim;
   idx_ = h.promise().idx;
+  core_ = &h.promise().core;
   ev_->waiters().push_back(this);
-  token_ = sim_->begin_wait(idx_, this);
+  token_ = Simulation::begin_wait(h.promise().core, this);
 }
 inline std::int64_t EventAwaiter::await_resume() {
   if (sim_ == nullptr) return ev_->value();  // did not suspend
-  sim_->check_interrupt(idx_);
+  Simulation::check_interrupt(*core_);
   return value_;
 }
 }  // namespace detail
@@ -413,6 +417,7 @@ class Combinator final : public CombinatorBase {
   void await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
+    core_ = &h.promise().core;
     remaining_ = 0;
     for (std::size_t i = 0; i < N; ++i) {
       if (!children_[i].ready_now()) {
@@ -420,22 +425,22 @@ class Combinator final : public CombinatorBase {
         ++remaining_;
       }
     }
-    token_ = sim_->begin_wait(idx_, this);
+    token_ = Simulation::begin_wait(h.promise().core, this);
   }
   /// any_of: index of the first child that fired; all_of: N.
   std::size_t await_resume() {
     withdraw();
-    if (sim_ != nullptr) sim_->check_interrupt(idx_);
+    if (sim_ != nullptr) Simulation::check_interrupt(*core_);
     return All ? N : winner_;
   }
   void child_fired(std::size_t i) override {
     if constexpr (All) {
-      if (--remaining_ == 0) sim_->wake(idx_, token_);
+      if (--remaining_ == 0) sim_->wake(*core_, token_);
     } else {
       if (winner_ != N) return;
       winner_ = i;
       withdraw();  // the losers stop waiting now (timers cancelled)
-      sim_->wake(idx_, token_);
+      sim_->wake(*core_, token_);
     }
   }
   void on_fire(std::int64_t) override {}
@@ -448,6 +453,7 @@ class Combinator final : public CombinatorBase {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
   std::size_t remaining_ = 0;
   std::size_t winner_ = N;
 };

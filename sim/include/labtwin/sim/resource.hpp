@@ -81,6 +81,7 @@ class ResourceRequest final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
   Time enqueued_{};
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   std::uint32_t user_ = kNone;  // granted user record, until turned into a ResourceGrant

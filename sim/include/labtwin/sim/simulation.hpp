@@ -11,6 +11,7 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "labtwin/sim/calendar.hpp"
@@ -23,6 +24,7 @@ namespace labtwin::sim {
 
 class Process;
 class ProcessHandle;
+class Simulation;
 class Timeout;
 
 /// Event kinds used by the kernel itself (model kinds should stay below 0xFFFF0000).
@@ -112,17 +114,26 @@ struct WaitList {
 /// Life-cycle state of a process-table slot.
 enum class ProcState : std::uint8_t { kFree, kStarting, kRunning, kWaiting, kWaking, kDying };
 
-/// Process-table entry (kernel-internal).
-struct ProcessSlot {
-  std::coroutine_handle<> handle;  ///< the frame, null when free
-  std::uint32_t gen = 0;           ///< bumped when the process ends
+/// Hot per-process state; lives inside the coroutine frame (promise), so resuming a process
+/// touches its own frame and not a separate table.
+struct ProcessCore {
+  Simulation* sim = nullptr;       ///< owning simulation
+  std::coroutine_handle<> handle;  ///< the frame
+  std::uint32_t idx = 0;           ///< process-table index
   std::uint32_t token = 0;         ///< wake token of the current suspension
-  ProcState state = ProcState::kFree;
+  ProcState state = ProcState::kStarting;
   bool interrupt_pending = false;  ///< deliver `cause` at the next resumption
   InterruptCause cause;            ///< pending interrupt cause
   WaitNode* waiting = nullptr;     ///< what the process is suspended on (kWaiting/kWaking)
-  WaitList joiners;                ///< processes joining this one
-  std::uint32_t next_free = 0;     ///< free-list link
+  EventId pending_resume{};        ///< scheduled start/wake event (cancelled if the frame dies)
+};
+
+/// Process-table entry (kernel-internal): identity for weak handles and the join list.
+struct ProcessSlot {
+  ProcessCore* core = nullptr;  ///< null when the slot is free
+  std::uint32_t gen = 0;        ///< bumped when the process ends
+  std::uint32_t next_free = 0;  ///< free-list link
+  WaitList joiners;             ///< processes joining this one
 };
 
 }  // namespace detail
@@ -146,7 +157,31 @@ class Simulation {
   Time now() const { return now_; }
   /// Schedules cb at absolute time t (t >= now(), else std::invalid_argument).
   EventId schedule_at(Time t, Callback cb, int priority = 0, std::uint32_t kind = 0,
-                      std::uint32_t target = 0);
+                      std::uint32_t target = 0) {
+    if (t < now_) [[unlikely]]
+      throw_past(t);
+    if (custom_) [[unlikely]]
+      return custom_->schedule(t, priority, kind, target, std::move(cb));
+    return fast_.schedule(t, priority, kind, target, std::move(cb));
+  }
+  /// schedule_at for any callable: constructed in place in the calendar slot (fastest).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback> &&
+                                              std::is_invocable_r_v<void, std::decay_t<F>&>>>
+  EventId schedule_at(Time t, F&& f, int priority = 0, std::uint32_t kind = 0,
+                      std::uint32_t target = 0) {
+    if (t < now_) [[unlikely]]
+      throw_past(t);
+    if (custom_) [[unlikely]]
+      return custom_->schedule(t, priority, kind, target, Callback(std::forward<F>(f)));
+    return fast_.schedule_fn(t, priority, kind, target, std::forward<F>(f));
+  }
+  /// schedule_in for any callable (see the schedule_at overload).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Callback> &&
+                                              std::is_invocable_r_v<void, std::decay_t<F>&>>>
+  EventId schedule_in(Time delay, F&& f, int priority = 0, std::uint32_t kind = 0,
+                      std::uint32_t target = 0) {
+    return schedule_at(checked_after(delay), std::forward<F>(f), priority, kind, target);
+  }
   /// Schedules cb at now() + delay (delay >= 0, else std::invalid_argument).
   EventId schedule_in(Time delay, Callback cb, int priority = 0, std::uint32_t kind = 0,
                       std::uint32_t target = 0) {
@@ -199,21 +234,20 @@ class Simulation {
   std::size_t live_processes() const { return live_processes_; }
 
   // ---- Kernel internals used by the awaitables in process.hpp / resource.hpp -------------
-  /// Marks process `idx` as suspended on `node`; returns the wake token to use.
-  std::uint32_t begin_wait(std::uint32_t idx, detail::WaitNode* node) {
-    detail::ProcessSlot& s = procs_[idx];
-    s.state = detail::ProcState::kWaiting;
-    s.waiting = node;
-    return s.token;
+  /// Marks the process as suspended on `node`; returns the wake token to use.
+  static std::uint32_t begin_wait(detail::ProcessCore& c, detail::WaitNode* node) {
+    c.state = detail::ProcState::kWaiting;
+    c.waiting = node;
+    return c.token;
   }
-  /// Schedules resumption (at now()) of process idx if it is still in suspension `token`.
-  void wake(std::uint32_t idx, std::uint32_t token);
-  /// Resumes process idx if it is still in suspension `token` (calendar callback).
-  void resume(std::uint32_t idx, std::uint32_t token);
-  /// Throws Interrupted if an interrupt is pending for process idx.
-  void check_interrupt(std::uint32_t idx) {
-    if (procs_[idx].interrupt_pending) [[unlikely]]
-      throw_interrupt(idx);
+  /// Schedules resumption (at now()) of the process if it is still in suspension `token`.
+  void wake(detail::ProcessCore& c, std::uint32_t token);
+  /// Resumes a process directly (timeouts: the awaiter cancels the event if the frame dies).
+  void resume_core(detail::ProcessCore& c, std::uint32_t token);
+  /// Throws Interrupted if an interrupt is pending for the process.
+  static void check_interrupt(detail::ProcessCore& c) {
+    if (c.interrupt_pending) [[unlikely]]
+      throw_interrupt(c);
   }
   /// Interrupts process (idx, gen); see ProcessHandle::interrupt.
   bool interrupt(std::uint32_t idx, std::uint32_t gen, InterruptCause cause);
@@ -221,10 +255,10 @@ class Simulation {
   bool cancel_process(std::uint32_t idx, std::uint32_t gen);
   /// Generation of process-table entry idx (identifies the current occupant).
   std::uint32_t process_generation(std::uint32_t idx) const { return procs_[idx].gen; }
+
   /// True when (idx, gen) has ended (or never existed).
   bool process_done(std::uint32_t idx, std::uint32_t gen) const {
-    return idx >= procs_.size() || procs_[idx].gen != gen ||
-           procs_[idx].state == detail::ProcState::kFree;
+    return idx >= procs_.size() || procs_[idx].gen != gen || procs_[idx].core == nullptr;
   }
   /// Join list of a live process.
   detail::WaitList& joiners(std::uint32_t idx) { return procs_[idx].joiners; }
@@ -240,12 +274,18 @@ class Simulation {
   bool shutting_down() const { return shutting_down_; }
 
  private:
-  Time checked_after(Time delay) const;
+  Time checked_after(Time delay) const {
+    if (delay.ticks < 0 || delay.ticks > Time::max().ticks - now_.ticks) [[unlikely]]
+      throw_bad_delay(delay);
+    return now_ + delay;
+  }
+  [[noreturn]] void throw_past(Time t) const;
+  [[noreturn]] void throw_bad_delay(Time delay) const;
   bool execute_fast(std::int64_t limit);
   bool execute_custom(std::int64_t limit);
   void slow_hooks(Time t, const EventInfo* info);
   void run_loop(std::int64_t limit);
-  [[noreturn]] void throw_interrupt(std::uint32_t idx);
+  [[noreturn]] static void throw_interrupt(detail::ProcessCore& c);
   void rethrow_pending();
   void update_hooks();
 

@@ -60,6 +60,19 @@ class SmallFunction<R(Args...), Inline> {
   SmallFunction& operator=(const SmallFunction&) = delete;
   ~SmallFunction() { reset(); }
 
+  /// Replaces the content with a callable constructed in place (no intermediate moves).
+  template <class F, class D = std::decay_t<F>>
+  void emplace(F&& f) {
+    reset();
+    if constexpr (fits_inline<D>()) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &kInlineOps<D>;
+    } else {
+      D* p = new D(std::forward<F>(f));
+      ::new (static_cast<void*>(buf_)) D*(p);
+      ops_ = &kHeapOps<D>;
+    }
+  }
   /// Destroys the stored callable (if any).
   void reset() noexcept {
     if (ops_ != nullptr) {

@@ -37,6 +37,7 @@ class StorePut final : public WaitNode {
   bool await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
+    core_ = &h.promise().core;
     if (s_ == nullptr) throw std::logic_error("Store::put: store was destroyed");
     if (s_->puts_.empty() && s_->items_.size() < s_->capacity_) {
       s_->push_item(std::move(*item_));
@@ -44,10 +45,10 @@ class StorePut final : public WaitNode {
       return false;
     }
     s_->puts_.push_back(this);
-    token_ = sim_->begin_wait(idx_, this);
+    token_ = Simulation::begin_wait(h.promise().core, this);
     return true;
   }
-  void await_resume() { sim_->check_interrupt(idx_); }
+  void await_resume() { Simulation::check_interrupt(*core_); }
   void on_fire(std::int64_t) override {}
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
@@ -61,6 +62,7 @@ class StorePut final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
 };
 
 /// Awaiter of Store<T>::get (kernel-internal); yields the item.
@@ -76,17 +78,18 @@ class StoreGet final : public WaitNode {
   bool await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
+    core_ = &h.promise().core;
     if (s_ == nullptr) throw std::logic_error("Store::get: store was destroyed");
     if (s_->take_for(*this)) {
       s_->dispatch();
       return false;
     }
     s_->gets_.push_back(this);
-    token_ = sim_->begin_wait(idx_, this);
+    token_ = Simulation::begin_wait(h.promise().core, this);
     return true;
   }
   T await_resume() {
-    if (sim_ != nullptr) sim_->check_interrupt(idx_);
+    if (sim_ != nullptr) Simulation::check_interrupt(*core_);
     return std::move(*result_);
   }
   void on_fire(std::int64_t) override {}
@@ -103,6 +106,7 @@ class StoreGet final : public WaitNode {
   Simulation* sim_ = nullptr;
   std::uint32_t idx_ = 0;
   std::uint32_t token_ = 0;
+  detail::ProcessCore* core_ = nullptr;
 };
 }  // namespace detail
 
@@ -181,7 +185,7 @@ class Store {
       while (!puts_.empty() && items_.size() < capacity_) {
         auto* p = static_cast<detail::StorePut<T>*>(puts_.pop_front());
         push_item(std::move(*p->item_));
-        p->sim_->wake(p->idx_, p->token_);
+        p->sim_->wake(*p->core_, p->token_);
         progress = true;
       }
       for (detail::WaitNode* n = gets_.head; n != nullptr && !items_.empty();) {
@@ -189,7 +193,7 @@ class Store {
         n = n->next;
         if (take_for(*g)) {
           gets_.remove(g);
-          g->sim_->wake(g->idx_, g->token_);
+          g->sim_->wake(*g->core_, g->token_);
           progress = true;
         }
       }
