@@ -25,12 +25,13 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
       start_us(s.clock.start_us.value_or(0)),  // absent: 1970-01-01T00:00Z (docs)
       clock(sim, start_us),
       graph(s),
-      ledger(clock, &log),
+      ledger(clock, nullptr),  // the ledger keeps its own event log; no per-event formatting
       dispatcher(clock, log, graph, dispatcher_config(s.policies.dispatch)) {
   if (end <= sim::Time::zero()) throw std::invalid_argument("clock.horizon must be positive");
   for (auto* obs : o.observers) sim.add_observer(obs);
   build_sites();
   build_technicians();
+  build_items();
   schedule_incidents();
   shift_sync();
 }
@@ -40,6 +41,7 @@ void LabModel::Impl::build_sites() {
     const auto& site = sc.sites[si];
     auto site_loc = ledger.execute(inv::AddLocation{.code = site.id, .kind = inv::LocationKind::Site});
     if (!site_loc.ok()) throw std::invalid_argument("sites[" + site.id + "]: " + site_loc.reason);
+    site_locs.push_back(inv::LocId{site_loc.id});
     const auto [weekday, hour] = local_day_hour(start_us, sc.clock.utc_offset_s);
     (void)weekday;
     for (const auto& fd : site.freezers) {
@@ -147,6 +149,7 @@ void LabModel::Impl::build_technicians() {
       core::Technician ct;
       ct.id = t.id;
       ct.skills = {td.skills.begin(), td.skills.end()};
+      qc_staffed |= ct.skills.count("qc") > 0;
       ct.shifts = cal;
       ct.location = graph.hub(td.site);
       ct.status = td.on_call ? core::TechnicianStatus::OnCall : core::TechnicianStatus::OffShift;
@@ -402,7 +405,7 @@ void LabModel::Impl::ambient_step(std::size_t si) {
 
 std::string LabModel::Impl::open_ticket(core::TicketKind kind, std::size_t f, int priority,
                                         bool critical, const std::string& skill,
-                                        double estimate_s) {
+                                        double estimate_s, std::optional<TicketInfo> extra) {
   std::string id = std::string(core::to_string(kind)) + "-" + std::to_string(++ticket_seq);
   core::Ticket t;
   t.id = id;
@@ -412,10 +415,14 @@ std::string LabModel::Impl::open_ticket(core::TicketKind kind, std::size_t f, in
   t.created = clock.now();
   t.sla_deadline = clock.now() + core::Span::seconds(kAlarmSlaSeconds);
   t.required_skill = skill;
-  t.location = freezers[f].place;
+  t.location = extra ? items[extra->item].place : freezers[f].place;
   t.estimated_duration = core::Span::seconds(estimate_s);
   dispatcher.open_ticket(std::move(t));
-  tickets[id] = TicketInfo{.kind = kind, .freezer = f, .opened = now_s()};
+  TicketInfo info = extra.value_or(TicketInfo{});
+  info.kind = kind;
+  info.freezer = f;
+  info.opened = now_s();
+  tickets[id] = info;
   if (kind == core::TicketKind::SampleRescue) freezers[f].rescue_open = true;
   if (kind == core::TicketKind::Repair) freezers[f].repair_open = true;
   dispatch();
@@ -464,6 +471,10 @@ void LabModel::Impl::arrive(std::size_t ti) {
   switch (info.kind) {
     case core::TicketKind::SampleRescue:
       rescue_next_box(ti);
+      return;
+    case core::TicketKind::ReceivingQc:
+      t.pending = sim.schedule_in(sim::Time::from_seconds(kQcSeconds), [this, ti] { finish(ti); },
+                                  0, kWorkDone, static_cast<std::uint32_t>(ti));
       return;
     case core::TicketKind::Repair: {
       const double d = safe_sample(freezers[f].repair, freezers[f].repair_rng);
@@ -538,8 +549,6 @@ void LabModel::Impl::finish(std::size_t ti) {
   auto& t = techs[ti];
   const std::string ticket = t.ticket;
   const auto info = tickets.at(ticket);
-  const std::size_t f = info.freezer;
-  auto& fz = freezers[f];
   t.busy_seconds += now_s() - t.busy_since;
   t.ticket.clear();
   t.pending = {};
@@ -547,6 +556,21 @@ void LabModel::Impl::finish(std::size_t ti) {
   // A technician called in stays on site for follow-up work instead of being called again.
   const bool called_in = !t.calendar.on_shift(clock.now()) && dispatcher.technician(t.id).on_call;
   if (called_in) dispatcher.technician_available(t.id);
+  if (info.kind == core::TicketKind::ReceivingQc) {
+    auto r = ledger.execute(inv::ReleaseQc{.lot = info.lot});
+    if (!r.ok())
+      log.publish({clock.now(), "qc.release_rejected", items[info.item].def.sku, r.reason});
+    released(info.item);
+  } else {
+    finish_freezer_work(info);
+  }
+  dispatch();
+  if (called_in && t.ticket.empty()) dispatcher.technician_unavailable(t.id);  // goes home
+}
+
+void LabModel::Impl::finish_freezer_work(const TicketInfo& info) {
+  const std::size_t f = info.freezer;
+  auto& fz = freezers[f];
   switch (info.kind) {
     case core::TicketKind::AlarmResponse: {
       sync(f);
@@ -582,8 +606,6 @@ void LabModel::Impl::finish(std::size_t ti) {
       break;
   }
   if (!fz.fault) open_fault[f].reset();
-  dispatch();
-  if (called_in && t.ticket.empty()) dispatcher.technician_unavailable(t.id);  // goes home
 }
 
 void LabModel::Impl::shift_sync() {
@@ -658,6 +680,15 @@ RunResult LabModel::Impl::result() const {
     shift += on_shift_seconds(t.calendar, from, to);
   }
   const double nf = static_cast<double>(std::max<std::size_t>(1, freezers.size()));
+  double demand = 0, filled = 0, stockout_s = 0, backorders = 0, orders = 0, expired_value = 0;
+  for (const auto& it : items) {
+    demand += it.demand;
+    filled += it.filled;
+    stockout_s += it.stockout_seconds + (it.stockout_since >= 0 ? now_s() - it.stockout_since : 0);
+    backorders += it.backorders;
+    orders += it.orders;
+    expired_value += it.expired_value;
+  }
   r.kpis = {
       {"samples_lost", samples_lost, "count", "sample boxes written off (temperature excursion)"},
       {"samples_lost_value", samples_lost_value, "money", "value of the boxes written off"},
@@ -676,6 +707,13 @@ RunResult LabModel::Impl::result() const {
       {"energy", energy, "J", "freezer electricity"},
       {"mean_duty_cycle", duty / nf, "ratio", "compressor running share, all units"},
       {"warmest_payload_at_end", peak, "C", "warmest payload temperature at the end"},
+      {"demand_units", demand, "count", "units demanded, all items"},
+      {"fill_rate", demand > 0 ? filled / demand : nan(), "ratio",
+       "demand served at once from stock"},
+      {"stockout_time", stockout_s, "s", "item-time with nothing available, summed over items"},
+      {"backorders_at_end", backorders, "count", "units owed at the end"},
+      {"purchase_orders", orders, "count", "purchase orders placed"},
+      {"expired_value", expired_value, "money", "value of stock written off as expired"},
   };
   return r;
 }
@@ -696,6 +734,7 @@ sim::Time LabModel::horizon() const { return impl_->end; }
 sim::Simulation& LabModel::simulation() { return impl_->sim; }
 RunResult LabModel::result() const { return impl_->result(); }
 const std::vector<core::DomainEvent>& LabModel::event_log() const { return impl_->log.events(); }
+ItemStatus LabModel::item_status(const std::string& sku) const { return impl_->item_status(sku); }
 
 RunResult run_scenario(const ScenarioDef& scenario, const RunOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();

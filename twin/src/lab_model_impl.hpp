@@ -12,6 +12,7 @@
 #include <string>
 #include "labtwin/core/dispatch/dispatcher.hpp"
 #include "labtwin/core/inventory/ledger.hpp"
+#include "labtwin/core/policy/policies.hpp"
 #include "labtwin/core/schedule/shift_calendar.hpp"
 #include "labtwin/sim/distributions.hpp"
 #include "labtwin/sim/random.hpp"
@@ -42,9 +43,15 @@ enum Kind : std::uint32_t {
   kShiftSync,
   kRescueBox,
   kSelfRestore,
+  kDemand,
+  kReview,
+  kDelivery,
+  kExpiry,
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
+constexpr double kQcSeconds = 15 * 60.0;        ///< receiving QC of one lot
+constexpr double kPickDoorSeconds = 30.0;       ///< a pick opens its freezer's door this long
 constexpr double kTripSeconds = 120.0;          ///< rescue: carry one rack to a backup unit
 constexpr int kBoxesPerTrip = 5;                ///< rescue: boxes in one rack
 constexpr double kTripDoorSeconds = 20.0;       ///< rescue: door open to pull one rack
@@ -139,8 +146,6 @@ struct Freezer {
   bool powered_and_cooling() const { return !model.compressor_failed() && model.power_ok(); }
 };
 
-enum class WorkKind { None, Travel, Diagnose, RescueBox, Repair };
-
 struct Tech {
   std::string id;
   std::size_t site = 0;
@@ -153,9 +158,33 @@ struct Tech {
 
 struct TicketInfo {
   core::TicketKind kind{};
-  std::size_t freezer = 0;
+  std::size_t freezer = 0;          // the unit concerned (freezer tickets)
+  std::size_t item = 0;             // the item concerned (receiving QC)
+  inv::LotId lot = inv::kNoLot;     // the lot to inspect (receiving QC)
   double opened = 0.0;
   bool arrived = false;
+};
+
+/// One stocked item at its demand site: demand, replenishment and service accounting.
+struct StockItem {
+  ItemDef def;
+  inv::SkuId sku{};
+  std::size_t site = 0;
+  inv::LocId site_loc{};
+  inv::LocId store{};
+  core::LocationId place = 0;                   // where receiving QC happens
+  std::unique_ptr<core::ReorderPolicy> policy;  // null: never reordered
+  std::optional<sim::Distribution> lead_time;   // absent: zero lead time
+  std::optional<std::size_t> pick_freezer;      // the unit whose door a pick opens
+  sim::RandomStream demand_rng, lead_rng;
+  double rate_max = 0.0;                        // thinning bound of the demand rate (1/s)
+  double backorders = 0.0;
+  double demand = 0.0, filled = 0.0, orders = 0.0, expired = 0.0, expired_value = 0.0;
+  double stockout_since = -1.0, stockout_seconds = 0.0;  // time with nothing available
+  std::uint64_t lots = 0;
+
+  StockItem(ItemDef d, sim::RandomStream demand_stream, sim::RandomStream lead_stream)
+      : def(std::move(d)), demand_rng(demand_stream), lead_rng(lead_stream) {}
 };
 
 struct FaultRecord {
@@ -189,6 +218,11 @@ struct LabModel::Impl {
   std::vector<FaultRecord> faults;
   std::vector<std::optional<std::size_t>> open_fault;  // per freezer: index into faults
   std::uint64_t ticket_seq = 0;
+  std::vector<StockItem> items;
+  std::map<std::string, std::size_t, std::less<>> item_index;
+  std::map<std::string, inv::LocId, std::less<>> stores;  // "site/class" -> storage unit
+  std::vector<inv::LocId> site_locs;
+  bool qc_staffed = false;  // some technician has the `qc` skill: receipts wait for QC
   // KPI accumulators
   double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0;
   double alarms = 0, callouts = 0, stranded = 0;
@@ -219,11 +253,27 @@ struct LabModel::Impl {
   void ambient_step(std::size_t site);
 
   std::string open_ticket(core::TicketKind kind, std::size_t f, int priority, bool critical,
-                          const std::string& skill, double estimate_s);
+                          const std::string& skill, double estimate_s,
+                          std::optional<TicketInfo> info = std::nullopt);
+
+  void build_items();
+  inv::LocId store_for(std::size_t site, inv::StorageClass cls);
+  void next_demand(std::size_t i);
+  void on_demand(std::size_t i);
+  void review(std::size_t i);
+  void schedule_review(std::size_t i);
+  void schedule_review_after(std::size_t i);
+  void place_order(std::size_t i, double quantity);
+  void receive(std::size_t i, inv::PoId po, double quantity);
+  void released(std::size_t i);
+  void expire(std::size_t i, inv::LotId lot);
+  void update_stockout(std::size_t i);
+  ItemStatus item_status(const std::string& sku) const;
   void dispatch();
   void begin(const std::string& ticket, const std::string& tech, core::Instant arrival);
   void arrive(std::size_t t);
   void finish(std::size_t t);
+  void finish_freezer_work(const TicketInfo& info);
   void rescue_next_box(std::size_t t);
   void shift_sync();
   std::optional<std::size_t> rescue_target(std::size_t f) const;

@@ -26,6 +26,17 @@ struct RunOptions {
   std::vector<sim::Observer*> observers;    ///< attached to the kernel for the whole run
 };
 
+/// Stock facts of one item (at its demand site), for tests, reports and the GUI.
+struct ItemStatus {
+  double on_hand = 0.0;     ///< present at the site, any QC state
+  double available = 0.0;   ///< released, unexpired, unreserved
+  double on_order = 0.0;    ///< on open purchase orders
+  double backorders = 0.0;  ///< demand owed
+  double orders = 0.0;      ///< purchase orders placed so far
+  double demand = 0.0;      ///< units demanded so far
+  double filled = 0.0;      ///< units served at once from stock
+};
+
 /// A built lab model; run it in pieces (a GUI) or at once (run_scenario).
 class LabModel {
  public:
@@ -45,6 +56,8 @@ class LabModel {
   sim::Simulation& simulation();
   /// KPIs and facts as of the current time.
   RunResult result() const;
+  /// Stock facts of item `sku`; throws std::out_of_range for an unknown SKU.
+  ItemStatus item_status(const std::string& sku) const;
   /// Everything the core published so far.
   const std::vector<core::DomainEvent>& event_log() const;
 
