@@ -287,6 +287,12 @@ TEST(LinearThermalMode, ThreeNodeNetworkMatchesRk4) {
   // The wall node's trajectory ExpSum agrees with propagate() as well.
   const ExpSum wall = mode.trajectory(x0, eq, 2);
   EXPECT_NEAR(wall.value(5000.0), mode.propagate(x0, eq, 5000.0)[2], 1e-9);
+  const auto all = mode.trajectories(x0, eq);
+  for (int node = 0; node < 3; ++node) {
+    EXPECT_DOUBLE_EQ(all[static_cast<std::size_t>(node)].value(777.0),
+                     mode.trajectory(x0, eq, node).value(777.0));
+  }
+  EXPECT_EQ(all[3].terms, 0);
 }
 
 TEST(LinearThermalMode, RejectsNetworksWithoutEquilibrium) {

@@ -519,6 +519,23 @@ ExpSum LinearThermalMode::trajectory(const NodeVector& x0, const NodeVector& x_e
   return f;
 }
 
+std::array<ExpSum, kMaxThermalNodes> LinearThermalMode::trajectories(const NodeVector& x0,
+                                                                     const NodeVector& x_eq) const {
+  const NodeVector z = modal(x0, x_eq);
+  std::array<ExpSum, kMaxThermalNodes> out{};
+  for (int node = 0; node < n_; ++node) {
+    ExpSum& f = out[static_cast<std::size_t>(node)];
+    f.terms = n_;
+    f.constant = x_eq[static_cast<std::size_t>(node)];
+    for (int i = 0; i < n_; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      f.coef[si] = v_[static_cast<std::size_t>(node * kM + i)] * z[si];
+      f.rate[si] = rate_[si];
+    }
+  }
+  return out;
+}
+
 NodeVector LinearThermalMode::derivative(const NodeVector& x, double ambient_c,
                                          const NodeVector& heat_w) const {
   NodeVector d{};

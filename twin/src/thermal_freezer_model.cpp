@@ -1,4 +1,5 @@
 // The ULT freezer state machine on top of the exact two-node thermal solution.
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -215,7 +216,8 @@ void FreezerModel::search(double horizon) {
       best = FreezerEvent{now_ + *t, active ? fall : rise, index};
     }
   };
-  const ExpSum air = mode.trajectory(x_, eq, kAir);
+  const std::array<ExpSum, kMaxThermalNodes> traj = mode.trajectories(x_, eq);
+  const ExpSum& air = traj[kAir];
   consider(air, demand_ ? thermostat_off_c() : thermostat_on_c(), demand_,
            FreezerEventKind::kThermostatOn, FreezerEventKind::kThermostatOff, -1);
   if (std::isfinite(h)) {
@@ -228,7 +230,7 @@ void FreezerModel::search(double horizon) {
   consider(air, params_.alarm_high_c, alarm_, FreezerEventKind::kAlarmHigh,
            FreezerEventKind::kAlarmClear, -1);
   if (!damaged_.empty()) {
-    const ExpSum payload = mode.trajectory(x_, eq, kPayload);
+    const ExpSum& payload = traj[kPayload];
     for (std::size_t i = 0; i < damaged_.size(); ++i) {
       consider(payload, params_.damage_limits[i].payload_limit_c, damaged_[i] != 0,
                FreezerEventKind::kDamageLimit, FreezerEventKind::kDamageRecovered,

@@ -80,6 +80,9 @@ class LinearThermalMode {
                                      NodeVector& integral) const;
   /// Temperature of `node` along the trajectory from x0 as an ExpSum of time since x0.
   ExpSum trajectory(const NodeVector& x0, const NodeVector& x_eq, int node) const;
+  /// All node trajectories at once (one modal projection); entries past nodes() are empty.
+  std::array<ExpSum, kMaxThermalNodes> trajectories(const NodeVector& x0,
+                                                    const NodeVector& x_eq) const;
   /// dx/dt = C^-1 (-K x + g T_amb + q), for numerical reference integrators and tests.
   NodeVector derivative(const NodeVector& x, double ambient_c, const NodeVector& heat_w) const;
 
