@@ -82,11 +82,11 @@ units::Result<Expectation> parse_expectation(std::string_view raw) {
       e.relative_tolerance = true;
       e.tolerance = p.value / 100.0;
     } else {
-      const auto a = number_with_unit(tol);
-      if (!a || *a < 0) return {{}, err + " (bad tolerance)"};
       // A temperature tolerance is a difference: "within 2K of -80C".
       const auto d = units::parse_temperature_delta(tol);
-      e.tolerance = d.ok() ? d.value : *a;
+      const auto a = d.ok() ? std::optional<double>(d.value) : number_with_unit(tol);
+      if (!a || *a < 0) return {{}, err + " (bad tolerance)"};
+      e.tolerance = *a;
     }
     return {std::move(e), {}};
   }

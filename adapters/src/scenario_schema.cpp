@@ -290,7 +290,7 @@ SchemaNode build_schema() {
   });
   auto sweep = map_of({
       req("parameters", seq_of(std::move(parameter)), "swept parameters",
-          "[{path: technicians[0].count, values: [1, 2, 3]}]"),
+          "[{path: \"technicians[0].count\", values: [1, 2, 3]}]"),
       opt("design", enum_of({"grid", "lhs"}), "grid", "grid or Latin hypercube", "lhs"),
       opt("points", ranged(K::integer, 1.0, 1e6, "1..1000000"), "", "number of points for lhs",
           "20"),

@@ -302,7 +302,7 @@ std::string describe_type(const SchemaNode& node) {
     case K::dict:
       return "map <" + node.key_name + "> -> " + describe_type(*node.element);
     case K::enumeration:
-      return "enum: " + join(node.enum_values, " | ");
+      return "one of " + join(node.enum_values, ", ");
     default:
       return std::string(kind_name(node.kind));
   }
@@ -315,19 +315,19 @@ void collect_paths(const SchemaNode& node, const std::string& prefix,
     case K::map:
       for (const auto& f : node.fields) {
         const std::string p = prefix.empty() ? f.name : prefix + "." + f.name;
-        out.push_back(SchemaKeyPath{p, &f});
+        out.push_back(SchemaKeyPath{p, &f.node, &f});
         collect_paths(f.node, p, out);
       }
       break;
     case K::seq:
       collect_paths(*node.element, prefix + "[]", out);
       break;
-    case K::dict:
-      // The dict's own entry is `prefix.<key>`; only maps below it add documented keys.
-      if (node.element->kind == K::map || node.element->kind == K::seq) {
-        collect_paths(*node.element, prefix + ".<" + node.key_name + ">", out);
-      }
+    case K::dict: {
+      const std::string p = prefix + ".<" + node.key_name + ">";
+      out.push_back(SchemaKeyPath{p, node.element.get(), nullptr});
+      collect_paths(*node.element, p, out);
       break;
+    }
     default:
       break;
   }

@@ -79,10 +79,12 @@ const SchemaNode& scenario_schema();
 /// The doc name of a kind ("duration", "temperature", "list of X" is added by callers).
 std::string_view kind_name(SchemaKind kind);
 
-/// One documented key path, e.g. `sites[].freezers[].setpoint`, `shifts.<name>.days`.
+/// One documented key path, e.g. `sites[].freezers[].setpoint`, `shifts.<name>.days`,
+/// `expect.<kpi>` (the entries of a dict have no field of their own).
 struct SchemaKeyPath {
-  std::string path;          ///< documented path
-  const SchemaField* field;  ///< the field (never null)
+  std::string path;                    ///< documented path
+  const SchemaNode* node = nullptr;    ///< the value schema (never null)
+  const SchemaField* field = nullptr;  ///< the declaring field; null for dict entries
 };
 
 /// Every key path of the schema in depth-first document order.
