@@ -66,30 +66,28 @@ std::uint64_t Dispatcher::skill_bit(const std::string& skill, bool create) {
   return bit;
 }
 
-Dispatcher::TicketRec& Dispatcher::ticket_rec(const std::string& id) {
+std::size_t Dispatcher::ticket_at(const std::string& id) const {
   auto it = ticket_index_.find(id);
   if (it == ticket_index_.end()) throw std::out_of_range("dispatcher: unknown ticket '" + id + "'");
-  return tickets_[it->second];
+  return it->second;
 }
 
-Dispatcher::TechRec& Dispatcher::tech_rec(const std::string& id) {
+std::size_t Dispatcher::tech_at(const std::string& id) const {
   auto it = tech_index_.find(id);
   if (it == tech_index_.end()) {
     throw std::out_of_range("dispatcher: unknown technician '" + id + "'");
   }
-  return techs_[it->second];
+  return it->second;
 }
 
-const Ticket& Dispatcher::ticket(const std::string& id) const {
-  return const_cast<Dispatcher*>(this)->ticket_rec(id).t;
-}
+const Ticket& Dispatcher::ticket(const std::string& id) const { return tickets_[ticket_at(id)].t; }
 
 const Technician& Dispatcher::technician(const std::string& id) const {
-  return const_cast<Dispatcher*>(this)->tech_rec(id).k;
+  return techs_[tech_at(id)].k;
 }
 
 std::optional<std::string> Dispatcher::assignee(const std::string& ticket_id) const {
-  const TicketRec& t = const_cast<Dispatcher*>(this)->ticket_rec(ticket_id);
+  const TicketRec& t = tickets_[ticket_at(ticket_id)];
   if (t.tech == SIZE_MAX) return std::nullopt;
   return techs_[t.tech].k.id;
 }
@@ -174,7 +172,7 @@ void Dispatcher::release_tech(TechRec& k) {
 }
 
 void Dispatcher::technician_available(const std::string& tech_id, std::optional<LocationId> at) {
-  TechRec& k = tech_rec(tech_id);
+  TechRec& k = techs_[tech_at(tech_id)];
   if (busy(k.k.status)) {
     throw std::logic_error("dispatcher: technician '" + tech_id + "' is busy with ticket '" +
                            tickets_[k.ticket].t.id + "'");
@@ -190,7 +188,7 @@ void Dispatcher::technician_available(const std::string& tech_id, std::optional<
 }
 
 void Dispatcher::technician_unavailable(const std::string& tech_id) {
-  TechRec& k = tech_rec(tech_id);
+  TechRec& k = techs_[tech_at(tech_id)];
   if (k.ticket != SIZE_MAX) {
     TicketRec& t = tickets_[k.ticket];
     if (k.k.status == TechnicianStatus::Working) k.k.location = t.t.location;
@@ -207,7 +205,7 @@ void Dispatcher::technician_unavailable(const std::string& tech_id) {
 }
 
 void Dispatcher::start_work(const std::string& ticket_id) {
-  TicketRec& t = ticket_rec(ticket_id);
+  TicketRec& t = tickets_[ticket_at(ticket_id)];
   if (t.t.status != TicketStatus::Assigned) {
     throw std::logic_error("dispatcher: cannot start ticket '" + ticket_id + "' in state " +
                            std::string(to_string(t.t.status)));
@@ -220,7 +218,7 @@ void Dispatcher::start_work(const std::string& ticket_id) {
 }
 
 void Dispatcher::complete_ticket(const std::string& ticket_id) {
-  TicketRec& t = ticket_rec(ticket_id);
+  TicketRec& t = tickets_[ticket_at(ticket_id)];
   if (t.t.status != TicketStatus::InProgress && t.t.status != TicketStatus::Assigned) {
     throw std::logic_error("dispatcher: cannot complete ticket '" + ticket_id + "' in state " +
                            std::string(to_string(t.t.status)));
@@ -234,10 +232,10 @@ void Dispatcher::complete_ticket(const std::string& ticket_id) {
 }
 
 void Dispatcher::cancel_ticket(const std::string& ticket_id) {
-  TicketRec& t = ticket_rec(ticket_id);
+  TicketRec& t = tickets_[ticket_at(ticket_id)];
   switch (t.t.status) {
     case TicketStatus::Open:
-      erase_open(open_, tickets_, ticket_index_.find(ticket_id)->second);
+      erase_open(open_, tickets_, ticket_at(ticket_id));
       break;
     case TicketStatus::Assigned:
     case TicketStatus::InProgress: {
@@ -269,9 +267,10 @@ void Dispatcher::sync_shifts() {
   }
 }
 
-void Dispatcher::assign(TicketRec& t, TechRec& k, Instant start, Span travel, const char* kind) {
-  const std::size_t ti = ticket_index_.find(t.t.id)->second;
-  const std::size_t ki = tech_index_.find(k.k.id)->second;
+void Dispatcher::assign(std::size_t ti, std::size_t ki, Instant start, Span travel,
+                        const char* kind) {
+  TicketRec& t = tickets_[ti];
+  TechRec& k = techs_[ki];
   if (t.open_pos != SIZE_MAX) erase_open(open_, tickets_, ti);
   t.t.status = TicketStatus::Assigned;
   t.tech = ki;
@@ -306,11 +305,12 @@ Decision Dispatcher::decide() {
     const DispatchProblem problem{now, ticket_views_, tech_views_, &travel_, config_.cost};
     policy_->assign(problem, pairs_);
     for (const Pairing& pr : pairs_) {
-      TicketRec& t = tickets_[view_ticket_[pr.ticket]];
-      TechRec& k = techs_[view_tech_[pr.tech]];
+      const std::size_t ti = view_ticket_[pr.ticket];
+      const std::size_t ki = view_tech_[pr.tech];
       const Span travel = pr.start - now;
-      out.assignments.push_back(Assignment{t.t.id, k.k.id, pr.start, travel, std::nullopt});
-      assign(t, k, pr.start, travel, "dispatch.assigned");
+      out.assignments.push_back(
+          Assignment{tickets_[ti].t.id, techs_[ki].k.id, pr.start, travel, std::nullopt});
+      assign(ti, ki, pr.start, travel, "dispatch.assigned");
     }
   }
   if (config_.allow_preemption) preempt_for_criticals(out);
@@ -370,7 +370,7 @@ void Dispatcher::preempt_for_criticals(Decision& out) {
     std::erase_if(out.assignments, [&](const Assignment& a) { return a.ticket == victim.t.id; });
     const Instant start = now + best_travel;
     out.assignments.push_back(Assignment{t.t.id, k.k.id, start, best_travel, victim.t.id});
-    assign(t, k, start, best_travel, "dispatch.assigned");
+    assign(ti, best, start, best_travel, "dispatch.assigned");
   }
 }
 
@@ -410,7 +410,7 @@ void Dispatcher::callouts(Decision& out) {
     TechRec& k = techs_[best];
     k.called_out = true;
     out.callouts.push_back(Callout{t.t.id, k.k.id, now + best_eta});
-    assign(t, k, now + best_eta, best_travel, "dispatch.callout");
+    assign(ti, best, now + best_eta, best_travel, "dispatch.callout");
   }
 }
 

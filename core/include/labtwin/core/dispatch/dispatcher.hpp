@@ -97,11 +97,11 @@ class Dispatcher {
  private:
   struct TicketRec;
   struct TechRec;
-  TicketRec& ticket_rec(const std::string& id);
-  TechRec& tech_rec(const std::string& id);
+  std::size_t ticket_at(const std::string& id) const;  // index or std::out_of_range
+  std::size_t tech_at(const std::string& id) const;
   std::uint64_t skill_bit(const std::string& skill, bool create);
   void release_tech(TechRec& k);
-  void assign(TicketRec& t, TechRec& k, Instant start, Span travel, const char* kind);
+  void assign(std::size_t ti, std::size_t ki, Instant start, Span travel, const char* kind);
   void publish(const char* kind, const std::string& entity, std::string detail);
   void preempt_for_criticals(Decision& out);
   void callouts(Decision& out);
