@@ -82,6 +82,11 @@ TEST(ExpSumCrossing, NoCrossingCases) {
   const auto t = first_crossing(f, 5.0, CrossingDirection::kRising, 1e9);
   ASSERT_TRUE(t);
   EXPECT_NEAR(*t, 1000.0 * std::log(2.0), 1e-6);
+  // An infinite horizon is fine ("ever"): the crossing above, and none for the asymptote.
+  const auto t_inf = first_crossing(f, 5.0, CrossingDirection::kRising, HUGE_VAL);
+  ASSERT_TRUE(t_inf);
+  EXPECT_NEAR(*t_inf, 1000.0 * std::log(2.0), 1e-6);
+  EXPECT_FALSE(first_crossing(f, 10.0, CrossingDirection::kRising, HUGE_VAL));
   // A constant never crosses; a zero horizon sees nothing.
   ExpSum c;
   c.constant = 3.0;
@@ -671,6 +676,9 @@ TEST(FreezerModel, RejectsBadInputsWithNamedErrors) {
   m.advance_to(100.0);
   EXPECT_THROW(m.advance_to(50.0), std::invalid_argument);
   EXPECT_THROW(m.advance_to(std::nan("")), std::invalid_argument);
+  EXPECT_THROW(m.advance_to(HUGE_VAL), std::invalid_argument);
+  // next_event with an infinite horizon is allowed and finds the next thermostat switch.
+  EXPECT_TRUE(m.next_event(HUGE_VAL));
   EXPECT_THROW(m.next_event(-1.0), std::invalid_argument);
   EXPECT_THROW(m.set_ambient(std::nan("")), std::invalid_argument);
   EXPECT_THROW(m.set_temperatures(std::nan(""), 0.0), std::invalid_argument);

@@ -290,6 +290,14 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
   const bool want_rise = dir != CrossingDirection::kFalling;
   const bool want_fall = dir != CrossingDirection::kRising;
   if (lower > 0.0 || upper < 0.0) return std::nullopt;  // never reaches the level
+  // Past 745 time constants of the slowest term every exponential has underflowed to 0, so
+  // nothing can cross later: cap the horizon (this also makes an infinite horizon finite).
+  double slowest = HUGE_VAL;
+  for (int i = 1; i < g.n; ++i) {
+    if (g.a[i] != 0.0 && g.r[i] < 0.0) slowest = std::min(slowest, -g.r[i]);
+  }
+  if (slowest == HUGE_VAL) return std::nullopt;  // a constant never crosses
+  horizon = std::min(horizon, 745.0 / slowest);
 
   if (g.n == 3 && g.a[1] != 0.0 && g.a[2] != 0.0 && g.r[1] < 0.0 && g.r[2] < 0.0 &&
       g.r[1] != g.r[2]) {

@@ -290,6 +290,9 @@ void FreezerModel::apply(const FreezerEvent& ev) {
 }
 
 void FreezerModel::advance_to(double t, std::vector<FreezerEvent>* log) {
+  if (!std::isfinite(t)) {
+    throw std::invalid_argument("FreezerModel::advance_to: target time must be finite");
+  }
   if (!(t >= now_)) {
     throw std::invalid_argument("FreezerModel::advance_to: target " + std::to_string(t) +
                                 " s is before the model time " + std::to_string(now_) + " s");
