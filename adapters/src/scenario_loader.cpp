@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <fstream>
 #include <ostream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -41,14 +40,22 @@ std::optional<std::string> read_file(const std::string& path, std::size_t max_by
     error = "file too large: more than " + std::to_string(max_bytes) + " bytes";
     return std::nullopt;
   }
+  // Read at most max_bytes + 1: some special files (/proc) report size 0 but are not empty.
   std::ifstream in(p, std::ios::binary);
   if (!in) {
     error = "cannot open file";
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string out;
+  char chunk[1 << 16];
+  while (out.size() <= max_bytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    out.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
+  if (out.size() > max_bytes) {
+    error = "file too large: more than " + std::to_string(max_bytes) + " bytes";
+    return std::nullopt;
+  }
+  return out;
 }
 
 std::string identity(const std::string& display) {
