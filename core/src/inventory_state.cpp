@@ -427,6 +427,7 @@ std::vector<std::string> LedgerState::check_invariants() const {
   std::vector<double> reserved(items_.size(), 0.0);
   std::vector<double> line_sum(lots_.size(), 0.0);
   std::vector<std::uint32_t> occupied(locations_.size(), 0);
+  std::vector<std::size_t> stocked(items_.size(), 0);
   for (const Reservation& r : reservations_) {
     for (const PickLine& l : r.lines) {
       if (l.quantity < 0.0)
@@ -454,6 +455,7 @@ std::vector<std::string> LedgerState::check_invariants() const {
     on_hand[index(lot.sku)] += lot.on_hand;
     reserved[index(lot.sku)] += lot.reserved;
     if (lot.on_hand > 0.0) {
+      ++stocked[index(lot.sku)];
       for (LocId a = lot.location; a != kNoLoc; a = locations_[index(a)].parent) {
         ++occupied[index(a)];
       }
@@ -469,9 +471,7 @@ std::vector<std::string> LedgerState::check_invariants() const {
     }
     if (!near(b.on_hand, on_hand[s])) v.push_back(name + ": on-hand total out of sync");
     if (!near(b.reserved, reserved[s])) v.push_back(name + ": reserved total out of sync");
-    std::size_t stocked = 0;
-    for (const Lot& lot : lots_) stocked += (index(lot.sku) == s && lot.on_hand > 0.0) ? 1 : 0;
-    if (stocked != b.lots.size()) v.push_back(name + ": stocked-lot list out of sync");
+    if (stocked[s] != b.lots.size()) v.push_back(name + ": stocked-lot list out of sync");
   }
   for (std::size_t i = 0; i < locations_.size(); ++i) {
     const Location& loc = locations_[i];
