@@ -111,7 +111,7 @@ World make_world(std::uint64_t seed) {
   for (std::size_t i = 0; i < kTickets; ++i) {
     const Ticket& t = w.tickets[i];
     w.ticket_views.push_back(TicketView{i, t.priority, t.critical, t.created, t.sla_deadline,
-                                        bit(t.required_skill), t.location});
+                                        bit(t.required_skill), t.location, t.estimated_duration});
   }
   for (std::size_t j = 0; j < kTechs; ++j) {
     std::uint64_t mask = 0;

@@ -291,7 +291,8 @@ Decision Dispatcher::decide() {
   for (std::size_t idx : view_ticket_) {
     const TicketRec& r = tickets_[idx];
     ticket_views_.push_back(TicketView{r.seq, r.t.priority, r.t.critical, r.t.created,
-                                       r.t.sla_deadline, r.skill_mask, r.t.location});
+                                       r.t.sla_deadline, r.skill_mask, r.t.location,
+                                       r.t.estimated_duration});
   }
   view_tech_.clear();
   tech_views_.clear();
@@ -299,7 +300,13 @@ Decision Dispatcher::decide() {
     const TechRec& k = techs_[j];
     if (k.k.status != TechnicianStatus::Available) continue;
     view_tech_.push_back(j);
-    tech_views_.push_back(TechView{k.seq, k.skills, k.k.location, now, k.idle_since});
+    TechView v{k.seq, k.skills, k.k.location, now, k.idle_since};
+    // Calendar technicians must finish by the end of the current shift; one made available
+    // by hand outside its calendar is taken at the caller's word (no limit).
+    if (config_.respect_shift_end && !k.k.shifts.empty()) {
+      if (const auto end = k.k.shifts.shift_end(now)) v.available_until = *end;
+    }
+    tech_views_.push_back(v);
   }
   if (!ticket_views_.empty() && !tech_views_.empty()) {
     const DispatchProblem problem{now, ticket_views_, tech_views_, &travel_, config_.cost};

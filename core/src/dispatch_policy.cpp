@@ -46,6 +46,7 @@ void greedy_by_ticket(const DispatchProblem& p, const std::vector<std::uint32_t>
     for (std::size_t j = 0; j < p.techs.size(); ++j) {
       if (used[j] != 0 || !qualified(t, p.techs[j])) continue;
       const Instant start = p.techs[j].ready_at + travel.between(p.techs[j].location, t.location);
+      if (!fits_shift(t, p.techs[j], start)) continue;
       if (best == kNone || better(start, j, best_start, best)) {
         best = j;
         best_start = start;
@@ -122,15 +123,20 @@ class NearestQualifiedPolicy final : public DispatchPolicy {
     });
     rank_.resize(p.tickets.size());
     for (std::uint32_t r = 0; r < order_.size(); ++r) rank_[order_[r]] = r;
-    // Travel of every qualified pair, computed once (-1 = not qualified).
+    // Travel of every feasible pair, computed once (-1 = infeasible).
     const std::size_t n = p.tickets.size();
     const std::size_t m = p.techs.size();
     travel_us_.resize(m * n);
     for (std::size_t j = 0; j < m; ++j) {
       for (std::size_t i = 0; i < n; ++i) {
-        travel_us_[j * n + i] = qualified(p.tickets[i], p.techs[j])
-                                    ? travel.between(p.techs[j].location, p.tickets[i].location).us
-                                    : -1;
+        const TicketView& t = p.tickets[i];
+        const TechView& k = p.techs[j];
+        std::int64_t v = -1;
+        if (qualified(t, k)) {
+          const Span tr = travel.between(k.location, t.location);
+          if (fits_shift(t, k, k.ready_at + tr)) v = tr.us;
+        }
+        travel_us_[j * n + i] = v;
       }
     }
     ticket_used_.assign(n, 0);
@@ -217,6 +223,7 @@ class OptimalBatchPolicy final : public DispatchPolicy {
     // cost, so the total equals the decision objective minus a constant.
     cost_.resize(m * n);
     start_.resize(m * n);
+    ok_.resize(m * n);
     double lo = std::numeric_limits<double>::infinity();
     double hi = -lo;
     for (std::size_t c = 0; c < n; ++c) {
@@ -225,12 +232,13 @@ class OptimalBatchPolicy final : public DispatchPolicy {
       const double defer = defer_cost(p, cols_[c]);
       for (std::size_t j = 0; j < m; ++j) {
         const TechView& k = p.techs[j];
-        if (!qualified(t, k)) {
-          cost_[j * n + c] = std::numeric_limits<double>::quiet_NaN();
-          continue;
-        }
+        ok_[j * n + c] = 0;
+        cost_[j * n + c] = 0.0;
+        if (!qualified(t, k)) continue;
         const Span tr = travel.between(k.location, t.location);
         const Instant start = k.ready_at + tr;
+        if (!fits_shift(t, k, start)) continue;
+        ok_[j * n + c] = 1;
         const double late = start > t.deadline ? (start - t.deadline).to_seconds() : 0.0;
         const double v = tr.to_seconds() + w * late - defer;
         cost_[j * n + c] = v;
@@ -240,18 +248,19 @@ class OptimalBatchPolicy final : public DispatchPolicy {
       }
     }
     // A forbidden pair costs more than any difference one extra real pair can make, so the
-    // optimum first maximises the number of qualified pairs, then minimises their cost.
+    // optimum first maximises the number of feasible pairs, then minimises their cost.
+    if (!(lo <= hi)) return;  // no feasible pair at all
     const double k = static_cast<double>(std::min(m, n));
     const double big = k * (hi - lo) + std::abs(hi) + std::abs(lo) + 1.0;
-    for (double& v : cost_) {
-      if (std::isnan(v)) v = big;
+    for (std::size_t x = 0; x < cost_.size(); ++x) {
+      if (ok_[x] == 0) cost_[x] = big;
     }
     solve_assignment(cost_, m, n, row_to_col_, ws_);
     for (std::size_t j = 0; j < m; ++j) {
       const long c = row_to_col_[j];
       if (c < 0) continue;
       const auto cu = static_cast<std::size_t>(c);
-      if (!qualified(p.tickets[cols_[cu]], p.techs[j])) continue;
+      if (ok_[j * n + cu] == 0) continue;
       out.push_back(Pairing{cols_[cu], static_cast<std::uint32_t>(j), start_[j * n + cu]});
     }
     std::sort(out.begin(), out.end(),
@@ -262,11 +271,19 @@ class OptimalBatchPolicy final : public DispatchPolicy {
   std::vector<std::uint32_t> cols_;
   std::vector<double> cost_;
   std::vector<Instant> start_;
+  std::vector<char> ok_;
   std::vector<long> row_to_col_;
   AssignmentWorkspace ws_;
 };
 
 }  // namespace
+
+bool feasible(const DispatchProblem& p, std::size_t i, std::size_t j) {
+  const TicketView& t = p.tickets[i];
+  const TechView& k = p.techs[j];
+  if (!qualified(t, k)) return false;
+  return fits_shift(t, k, k.ready_at + travel_of(p).between(k.location, t.location));
+}
 
 double lateness_weight(const CostModel& cost, const TicketView& t) {
   return cost.lateness_weight / (1.0 + static_cast<double>(t.priority));
@@ -301,9 +318,10 @@ DecisionCost evaluate(const DispatchProblem& p, std::span<const Pairing> pairs) 
       throw std::invalid_argument("pairing (" + std::to_string(x.ticket) + ", " +
                                   std::to_string(x.tech) + ") reuses a ticket or technician");
     }
-    if (!qualified(p.tickets[x.ticket], p.techs[x.tech])) {
+    if (!feasible(p, x.ticket, x.tech)) {
       throw std::invalid_argument("pairing (" + std::to_string(x.ticket) + ", " +
-                                  std::to_string(x.tech) + ") is not qualified");
+                                  std::to_string(x.tech) +
+                                  ") is infeasible (skills, or work past the shift end)");
     }
     ticket_used[x.ticket] = 1;
     tech_used[x.tech] = 1;

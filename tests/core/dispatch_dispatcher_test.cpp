@@ -254,6 +254,31 @@ TEST_F(DispatcherTest, ShiftCalendarsDriveAvailability) {
   EXPECT_EQ(d.decide().assignments.size(), 1U);
 }
 
+TEST_F(DispatcherTest, WorkMustFitInTheCurrentShift) {
+  for (bool respect : {true, false}) {
+    DispatcherConfig cfg;
+    cfg.respect_shift_end = respect;
+    Dispatcher d(clock, sink, travel, cfg);
+    // Monday 10:00 UTC: "leaving" works 06:00-10:20, so 20 minutes remain.
+    Technician leaving = make_tech("leaving", 1, {}, TechnicianStatus::OffShift);
+    leaving.shifts.add_weekly(weekdays::kMonFri, "06:00", "10:20");
+    d.add_technician(leaving);
+    d.sync_shifts();
+    ASSERT_EQ(d.technician("leaving").status, TechnicianStatus::Available);
+    d.open_ticket(make_ticket("long", 1, 1));  // 30 min of work on the spot
+    const Decision dec = d.decide();
+    EXPECT_EQ(dec.assignments.size(), respect ? 0U : 1U);
+    if (respect) {
+      Ticket quick = make_ticket("quick", 1, 2);  // 2 min away + 15 min of work: fits
+      quick.estimated_duration = Span::minutes(15);
+      d.open_ticket(quick);
+      const Decision q = d.decide();
+      ASSERT_EQ(q.assignments.size(), 1U);
+      EXPECT_EQ(q.assignments[0].ticket, "quick");
+    }
+  }
+}
+
 TEST_F(DispatcherTest, EveryPolicyWorksThroughTheDispatcher) {
   for (PolicyKind kind : {PolicyKind::PriorityFifo, PolicyKind::EarliestDeadline,
                           PolicyKind::NearestQualified, PolicyKind::OptimalBatch}) {

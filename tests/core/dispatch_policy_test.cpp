@@ -166,6 +166,30 @@ TEST(DispatchPolicy, OptimalBatchWeighsLatenessByPriority) {
   EXPECT_EQ(run(PolicyKind::NearestQualified, p), (Pairs{{1, 0}}));
 }
 
+TEST(DispatchPolicy, NoPolicyAssignsWorkPastTheShiftEnd) {
+  const auto travel = MatrixTravelTimes::line(10, Span::minutes(1));
+  // Ticket at 1 needs 30 min; "near" (at 1, idle longest) leaves in 20 min; "far" at 9 stays.
+  TicketView t = ticket(0, 0, 1);
+  t.duration = Span::minutes(30);
+  const std::vector<TicketView> tickets = {t};
+  TechView near = tech(0, 1, ~0ULL, Span::hours(3));
+  near.available_until = kNow + Span::minutes(20);
+  const std::vector<TechView> techs = {near, tech(1, 9)};
+  const DispatchProblem p{kNow, tickets, techs, &travel, {}};
+  for (PolicyKind k : {PolicyKind::PriorityFifo, PolicyKind::EarliestDeadline,
+                       PolicyKind::NearestQualified, PolicyKind::OptimalBatch}) {
+    EXPECT_EQ(run(k, p), (Pairs{{0, 1}})) << to_string(k);
+  }
+  EXPECT_FALSE(feasible(p, 0, 0));
+  EXPECT_THROW(evaluate(p, std::vector<Pairing>{{0, 0, {}}}), std::invalid_argument);
+  // Exactly fitting (start + 30 min == shift end) is allowed.
+  std::vector<TechView> exact = techs;
+  exact[0].available_until = kNow + Span::minutes(30);
+  const DispatchProblem q{kNow, tickets, exact, &travel, {}};
+  EXPECT_TRUE(feasible(q, 0, 0));
+  EXPECT_EQ(run(PolicyKind::NearestQualified, q), (Pairs{{0, 0}}));
+}
+
 TEST(DispatchPolicy, EvaluateRejectsInvalidPairings) {
   const auto travel = MatrixTravelTimes::line(3, Span::minutes(1));
   const std::vector<TicketView> tickets = {ticket(0, 0, 1, Span::hours(1), 4), ticket(1, 0, 2)};
@@ -210,11 +234,16 @@ Instance random_instance(SplitMix64& rng, std::size_t max_tickets, std::size_t m
                rng.below(3) == 0 ? (1ULL << rng.below(3)) : 0,
                Span::minutes(static_cast<double>(rng.below(120))));
     t.critical = rng.below(8) == 0;
+    t.duration = Span::minutes(static_cast<double>(5 * (1 + rng.below(12))));
     in.tickets.push_back(t);
   }
   for (std::size_t j = 0; j < nk; ++j) {
-    in.techs.push_back(tech(j, static_cast<LocationId>(rng.below(locs)), rng.below(8),
-                            Span::minutes(static_cast<double>(rng.below(60)))));
+    TechView k = tech(j, static_cast<LocationId>(rng.below(locs)), rng.below(8),
+                      Span::minutes(static_cast<double>(rng.below(60))));
+    // A third of the technicians are near the end of their shift.
+    if (rng.below(3) == 0)
+      k.available_until = kNow + Span::minutes(static_cast<double>(rng.below(90)));
+    in.techs.push_back(k);
   }
   return in;
 }
@@ -253,7 +282,7 @@ TEST(DispatchPolicy, OptimalBatchNeverWorseThanGreedyOnRandomInstances) {
               strictly_better, 3 * kInstances);
 }
 
-// Reference for nearest-qualified: sort every qualified pair by (critical first, travel,
+// Reference for nearest-qualified: sort every feasible pair by (critical first, travel,
 // urgency, technician) and take pairs greedily.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> nearest_reference(const DispatchProblem& p) {
   struct Row {
@@ -265,7 +294,7 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> nearest_reference(const Dis
   std::vector<Row> rows;
   for (std::uint32_t i = 0; i < p.tickets.size(); ++i) {
     for (std::uint32_t j = 0; j < p.techs.size(); ++j) {
-      if (!qualified(p.tickets[i], p.techs[j])) continue;
+      if (!feasible(p, i, j)) continue;
       rows.push_back(Row{!p.tickets[i].critical,
                          p.travel->between(p.techs[j].location, p.tickets[i].location).us,
                          p.tickets[i], i, j});
@@ -307,7 +336,7 @@ void brute(const DispatchProblem& p, std::size_t i, std::vector<char>& used,
   }
   brute(p, i + 1, used, cur, best);  // ticket i left unserved
   for (std::size_t j = 0; j < p.techs.size(); ++j) {
-    if (used[j] != 0 || !qualified(p.tickets[i], p.techs[j])) continue;
+    if (used[j] != 0 || !feasible(p, i, j)) continue;
     used[j] = 1;
     cur.push_back(Pairing{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), {}});
     brute(p, i + 1, used, cur, best);

@@ -21,7 +21,8 @@ struct DispatcherConfig {
   PolicyKind policy = PolicyKind::PriorityFifo;  ///< who gets what
   CostModel cost;                                ///< objective for OptimalBatch and evaluate()
   bool allow_preemption = true;                  ///< critical tickets may take routine work's tech
-  int callout_max_priority = 0;  ///< callouts for critical tickets or priority <= this
+  int callout_max_priority = 0;   ///< callouts for critical tickets or priority <= this
+  bool respect_shift_end = true;  ///< no work that would end after a calendar shift's end
 };
 
 /// An assignment made by decide().

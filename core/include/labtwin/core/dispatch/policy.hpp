@@ -22,15 +22,17 @@ struct TicketView {
   Instant deadline;              ///< SLA deadline for the start of work
   std::uint64_t skill_mask = 0;  ///< bits a technician must hold (0 = anyone)
   LocationId location = 0;       ///< where the work is
+  Span duration{};               ///< estimated work (must end by the technician's shift end)
 };
 
 /// An available technician as a policy sees it.
 struct TechView {
-  std::uint64_t seq = 0;     ///< registration order, the final tie-breaker
-  std::uint64_t skills = 0;  ///< skill bits held
-  LocationId location = 0;   ///< where the technician is
-  Instant ready_at;          ///< earliest departure
-  Instant idle_since;        ///< when the technician last became idle
+  std::uint64_t seq = 0;               ///< registration order, the final tie-breaker
+  std::uint64_t skills = 0;            ///< skill bits held
+  LocationId location = 0;             ///< where the technician is
+  Instant ready_at;                    ///< earliest departure
+  Instant idle_since;                  ///< when the technician last became idle
+  Instant available_until{INT64_MAX};  ///< work must end by then (shift end); max = no limit
 };
 
 /// Objective of a decision: travel time plus weighted lateness, in seconds.
@@ -65,6 +67,12 @@ struct DecisionCost {
 constexpr bool qualified(const TicketView& t, const TechView& k) {
   return (k.skills & t.skill_mask) == t.skill_mask;
 }
+/// True when work starting at `start` ends by the technician's `available_until`.
+constexpr bool fits_shift(const TicketView& t, const TechView& k, Instant start) {
+  return start.us <= k.available_until.us - t.duration.us;
+}
+/// True when technician `j` may take ticket `i`: qualified, and the work fits in the shift.
+bool feasible(const DispatchProblem& p, std::size_t i, std::size_t j);
 /// Weight of one second of lateness for `t`: lateness_weight / (1 + priority).
 double lateness_weight(const CostModel& cost, const TicketView& t);
 /// Cost (s) of serving ticket `i` with technician `j`: travel + weight * max(0, start - deadline).
@@ -72,7 +80,7 @@ double pair_cost(const DispatchProblem& p, std::size_t i, std::size_t j);
 /// Cost (s) of leaving ticket `i` unserved: weight * max(0, now + defer_horizon - deadline).
 double defer_cost(const DispatchProblem& p, std::size_t i);
 /// Scores `pairs` under the problem's objective (validates them: throws std::invalid_argument
-/// on a duplicate index or an unqualified pair).
+/// on a duplicate index or an infeasible pair).
 DecisionCost evaluate(const DispatchProblem& p, std::span<const Pairing> pairs);
 
 /// The policies on offer.
@@ -93,7 +101,7 @@ class DispatchPolicy {
   /// Which policy this is.
   virtual PolicyKind kind() const = 0;
   /// Clears `out` and fills it with the pairings to make now (each index at most once, only
-  /// qualified pairs).
+  /// feasible pairs).
   virtual void assign(const DispatchProblem& problem, std::vector<Pairing>& out) = 0;
 };
 
