@@ -3,9 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "labtwin/sim/distributions.hpp"
+#include "labtwin/sim/random.hpp"
+#include "labtwin/sim/reference_calendar.hpp"
+#include "labtwin/sim/resource.hpp"
 
 namespace labtwin::sim {
 namespace {
@@ -295,6 +301,47 @@ TEST(Process, InterruptDuringAnyOfWithdrawsAllChildren) {
   EXPECT_EQ(outcome, "interrupted");
   EXPECT_EQ(sim.now(), Time::s(1));
   EXPECT_TRUE(ev.waiters().empty());
+}
+
+struct Shop {
+  Shop() : server(sim, 2) {}
+  explicit Shop(std::unique_ptr<Calendar> cal) : sim(std::move(cal)), server(sim, 2) {}
+  Simulation sim;
+  Resource server;
+  RandomStream rng{5, 0, "process-crosscheck"};
+  Exponential iat{0.6};
+  Exponential service{1.0};
+  Event closing;
+};
+
+Process shop_customer(Shop& s) {
+  ResourceGrant g = co_await s.server.request();
+  co_await any_of(s.sim.timeout(Time::from_seconds(s.service(s.rng))), s.closing);
+}
+
+Process shop_source(Shop& s) {
+  for (int i = 0; i < 3000; ++i) {
+    co_await s.sim.timeout(Time::from_seconds(s.iat(s.rng)));
+    s.sim.spawn(shop_customer(s));
+  }
+  s.closing.trigger();
+}
+
+TEST(Process, SameTraceOnHeapAndReferenceCalendar) {
+  // A process/resource/any_of model must execute the identical event sequence on both
+  // calendars (fingerprint over every event's time, kind and target).
+  Shop a;
+  Shop b(std::make_unique<ReferenceCalendar>());
+  a.sim.spawn(shop_source(a));
+  b.sim.spawn(shop_source(b));
+  a.sim.run();
+  b.sim.run();
+  EXPECT_GT(a.sim.events_executed(), 6000u);
+  EXPECT_EQ(a.sim.events_executed(), b.sim.events_executed());
+  EXPECT_EQ(a.sim.fingerprint(), b.sim.fingerprint());
+  EXPECT_EQ(a.sim.now(), b.sim.now());
+  EXPECT_EQ(a.sim.live_processes(), 0u);
+  EXPECT_DOUBLE_EQ(a.server.waiting_time().mean(), b.server.waiting_time().mean());
 }
 
 TEST(Process, NegativeTimeoutIsRejected) {
