@@ -52,11 +52,10 @@ void Dispatcher::publish(const char* kind, const std::string& entity, std::strin
   sink_.publish(DomainEvent{clock_.now(), kind, entity, std::move(detail)});
 }
 
-std::uint64_t Dispatcher::skill_bit(const std::string& skill, bool create) {
+std::uint64_t Dispatcher::skill_bit(const std::string& skill) {
   if (skill.empty()) return 0;
   auto it = skills_.find(skill);
   if (it != skills_.end()) return it->second;
-  if (!create) return 0;
   if (skills_.size() >= 64) {
     throw std::invalid_argument("dispatcher: skill '" + skill +
                                 "' exceeds the limit of 64 distinct skills");
@@ -109,7 +108,7 @@ void Dispatcher::add_technician(Technician tech) {
   }
   (void)travel_.between(tech.location, tech.location);  // validates the location
   TechRec r;
-  for (const std::string& s : tech.skills) r.skills |= skill_bit(s, true);
+  for (const std::string& s : tech.skills) r.skills |= skill_bit(s);
   if (tech.status == TechnicianStatus::OffShift && tech.on_call) {
     tech.status = TechnicianStatus::OnCall;
   }
@@ -134,7 +133,7 @@ void Dispatcher::open_ticket(Ticket ticket) {
   }
   (void)travel_.between(ticket.location, ticket.location);  // validates the location
   TicketRec r;
-  r.skill_mask = skill_bit(ticket.required_skill, true);
+  r.skill_mask = skill_bit(ticket.required_skill);
   r.seq = tickets_.size();
   ticket.status = TicketStatus::Open;
   r.t = std::move(ticket);

@@ -100,7 +100,7 @@ class Dispatcher {
   struct TechRec;
   std::size_t ticket_at(const std::string& id) const;  // index or std::out_of_range
   std::size_t tech_at(const std::string& id) const;
-  std::uint64_t skill_bit(const std::string& skill, bool create);
+  std::uint64_t skill_bit(const std::string& skill);  // interns; "" -> 0
   void release_tech(TechRec& k);
   void assign(std::size_t ti, std::size_t ki, Instant start, Span travel, const char* kind);
   void publish(const char* kind, const std::string& entity, std::string detail);

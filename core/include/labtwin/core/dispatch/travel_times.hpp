@@ -25,6 +25,7 @@ class MatrixTravelTimes final : public TravelTimes {
   /// Symmetric travel times from |x_a - x_b| * per_unit on a line of `n` points 0..n-1.
   static MatrixTravelTimes line(std::size_t n, Span per_unit);
 
+  /// Matrix entry (a, b); throws std::out_of_range naming an unknown location.
   Span between(LocationId a, LocationId b) const override;
   /// Number of locations.
   std::size_t size() const { return n_; }
