@@ -144,7 +144,9 @@ struct World {
         if (lots.empty()) return false;
         const inv::LotId lot = lots.front();
         inv::LocId to = units[op.unit_to];
-        if (to == ledger.state().lot(lot).location) to = units[unit_of(op.sku, 2)];
+        for (std::uint32_t k = 0; to == ledger.state().lot(lot).location; ++k) {
+          to = units[unit_of(op.sku, k)];  // another unit of the same class
+        }
         return ledger.execute(inv::Transfer{lot, to}).ok();
       }
     }
