@@ -109,6 +109,22 @@ TEST_F(PickTest, PlansRespectReservationsAndIssueFollowsThePlan) {
   EXPECT_TRUE(ledger.check_invariants().empty());
 }
 
+TEST_F(PickTest, PerSiteReservedAndAvailable) {
+  // Reserve 12 across all sites by FEFO: G (LAB2, 10) first, then 2 from B (HQ).
+  const Result r = ledger.execute(Reserve{sku, 12});
+  ASSERT_TRUE(r.ok()) << r.reason;
+  EXPECT_EQ(ledger.state().reservation(ResId{r.id}).lines,
+            (std::vector<PickLine>{{g, 10}, {b, 2}}));
+  EXPECT_EQ(ledger.state().reserved(sku), 12.0);
+  EXPECT_EQ(ledger.state().reserved(sku, lab2), 10.0);
+  EXPECT_EQ(ledger.state().reserved(sku, hq), 2.0);
+  EXPECT_EQ(ledger.available(sku, lab2), 0.0);
+  EXPECT_EQ(ledger.available(sku, hq), 38.0);
+  // Site-filtered issue cannot touch the other site's stock.
+  EXPECT_EQ(ledger.execute(Issue{sku, 1, PickStrategy::Fefo, lab2}).error,
+            Error::InsufficientStock);
+}
+
 TEST_F(PickTest, ExpiryQueries) {
   // At day 1: F expired; G expires at day 2, B and D at 10, A at 30 (E: quarantined, day 1
   // -> expired too).
