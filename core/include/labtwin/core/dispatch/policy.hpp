@@ -69,7 +69,11 @@ constexpr bool qualified(const TicketView& t, const TechView& k) {
 }
 /// True when work starting at `start` ends by the technician's `available_until`.
 constexpr bool fits_shift(const TicketView& t, const TechView& k, Instant start) {
-  return start.us <= k.available_until.us - t.duration.us;
+  if (start > k.available_until) return false;
+  // Unsigned difference: exact for any start <= until, no signed overflow at the extremes.
+  const auto room =
+      static_cast<std::uint64_t>(k.available_until.us) - static_cast<std::uint64_t>(start.us);
+  return t.duration.us <= 0 || static_cast<std::uint64_t>(t.duration.us) <= room;
 }
 /// True when technician `j` may take ticket `i`: qualified, and the work fits in the shift.
 bool feasible(const DispatchProblem& p, std::size_t i, std::size_t j);
