@@ -114,6 +114,7 @@ bool Simulation::execute_fast(std::int64_t limit) {
     ~Release() { cal.release(idx); }
   } release{fast_, e.slot};
   s.cb();
+  fast_.prefetch_next();
   return true;
 }
 
@@ -197,8 +198,7 @@ ProcessHandle Simulation::spawn(Process process) {
   detail::ProcessCore* cp = &c;
   const std::uint32_t tok = c.token;
   try {
-    c.pending_resume = schedule_at(
-        now_, [cp, tok] { cp->sim->resume_core(*cp, tok); }, 0, kKindProcessWake, idx);
+    c.pending_resume = schedule_at(now_, detail::Resumer{cp, tok}, 0, kKindProcessWake, idx);
   } catch (...) {
     s.core = nullptr;
     h.destroy();
@@ -213,8 +213,7 @@ void Simulation::wake(detail::ProcessCore& c, std::uint32_t token) {
   if (c.state != detail::ProcState::kWaiting || c.token != token) return;
   c.state = detail::ProcState::kWaking;
   detail::ProcessCore* cp = &c;
-  c.pending_resume = schedule_at(
-      now_, [cp, token] { cp->sim->resume_core(*cp, token); }, 0, kKindProcessWake, c.idx);
+  c.pending_resume = schedule_at(now_, detail::Resumer{cp, token}, 0, kKindProcessWake, c.idx);
 }
 
 void Simulation::resume_core(detail::ProcessCore& c, std::uint32_t token) {

@@ -103,6 +103,14 @@ class Process {
 };
 
 namespace detail {
+/// Calendar callback resuming a process (its frame is prefetched one event ahead).
+struct Resumer {
+  ProcessCore* core;
+  std::uint32_t token;
+  void operator()() const { core->sim->resume_core(*core, token); }
+  const void* prefetch_hint() const { return core; }
+};
+
 /// Typed handle of a process coroutine (what awaiters receive in await_suspend).
 using ProcessCoro = std::coroutine_handle<Process::promise_type>;
 
@@ -193,8 +201,7 @@ class Timeout final : public detail::WaitNode {
     detail::ProcessCore* c = &h.promise().core;
     core_ = c;
     const std::uint32_t tok = Simulation::begin_wait(*c, this);
-    ev_ = sim_->schedule_at(
-        sim_->now() + delay_, [c, tok] { c->sim->resume_core(*c, tok); }, 0, kKindTimeout, c->idx);
+    ev_ = sim_->schedule_at(sim_->now() + delay_, detail::Resumer{c, tok}, 0, kKindTimeout, c->idx);
   }
   void await_resume() {
     ev_ = EventId{};

@@ -80,6 +80,11 @@ class SmallFunction<R(Args...), Inline> {
       ops_ = nullptr;
     }
   }
+  /// Memory the callable will touch first (from its `prefetch_hint()` member, or the boxed
+  /// object for heap-stored callables), or null; used to prefetch the next event.
+  const void* prefetch_hint() const noexcept {
+    return ops_ != nullptr ? ops_->hint(buf_) : nullptr;
+  }
   /// True when a callable is stored.
   explicit operator bool() const noexcept { return ops_ != nullptr; }
   /// Invokes the stored callable.
@@ -96,7 +101,17 @@ class SmallFunction<R(Args...), Inline> {
     R (*invoke)(void*, Args&&...);
     void (*relocate)(void* from, void* to) noexcept;
     void (*destroy)(void*) noexcept;
+    const void* (*hint)(const void*) noexcept;
   };
+  // Address the callable will touch first: its own prefetch_hint() if it has one.
+  template <class D>
+  static const void* hint_of(const D& d) noexcept {
+    if constexpr (requires { d.prefetch_hint(); }) {
+      return d.prefetch_hint();
+    } else {
+      return nullptr;
+    }
+  }
   template <class D>
   static constexpr Ops kInlineOps{
       [](void* b, Args&&... a) -> R {
@@ -107,14 +122,18 @@ class SmallFunction<R(Args...), Inline> {
         ::new (to) D(std::move(*src));
         src->~D();
       },
-      [](void* b) noexcept { std::launder(static_cast<D*>(b))->~D(); }};
+      [](void* b) noexcept { std::launder(static_cast<D*>(b))->~D(); },
+      [](const void* b) noexcept { return hint_of(*std::launder(static_cast<const D*>(b))); }};
   template <class D>
   static constexpr Ops kHeapOps{
       [](void* b, Args&&... a) -> R {
         return (**std::launder(static_cast<D**>(b)))(std::forward<Args>(a)...);
       },
       [](void* from, void* to) noexcept { ::new (to) D*(*std::launder(static_cast<D**>(from))); },
-      [](void* b) noexcept { delete *std::launder(static_cast<D**>(b)); }};
+      [](void* b) noexcept { delete *std::launder(static_cast<D**>(b)); },
+      [](const void* b) noexcept -> const void* {
+        return *std::launder(static_cast<D* const*>(b));
+      }};
 
   const Ops* ops_ = nullptr;
   alignas(void*) unsigned char buf_[Inline];
