@@ -230,5 +230,24 @@ TEST(SmallFunction, InlineAndHeapStorage) {
   EXPECT_EQ(calls, 13);
 }
 
+TEST(SmallFunction, PrefetchHint) {
+  int target = 0;
+  struct Hinted {
+    int* p;
+    void operator()() const { ++*p; }
+    const void* prefetch_hint() const { return p; }
+  };
+  Callback hinted(Hinted{&target});
+  Callback plain([&target] { ++target; });
+  std::array<std::int64_t, 8> big{};
+  Callback boxed([big, &target] { target += static_cast<int>(big[0]); });
+  EXPECT_EQ(hinted.prefetch_hint(), &target);
+  EXPECT_EQ(plain.prefetch_hint(), nullptr);
+  EXPECT_NE(boxed.prefetch_hint(), nullptr) << "a boxed callable hints at its heap object";
+  EXPECT_EQ(Callback{}.prefetch_hint(), nullptr);
+  hinted();
+  EXPECT_EQ(target, 1);
+}
+
 }  // namespace
 }  // namespace labtwin::sim
