@@ -94,11 +94,13 @@ class HeapCalendar final : public Calendar {
   static constexpr std::uint32_t kChunkBits = 12;  ///< 4096 slots per pool chunk
   static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 
+  /// Empty calendar.
   HeapCalendar() = default;
   HeapCalendar(const HeapCalendar&) = delete;
   HeapCalendar& operator=(const HeapCalendar&) = delete;
   ~HeapCalendar() override = default;
 
+  /// Calendar interface.
   EventId schedule(Time t, int priority, std::uint32_t kind, std::uint32_t target,
                    Callback cb) override {
     if (priority < kMinPriority || priority > kMaxPriority) [[unlikely]]
@@ -130,6 +132,7 @@ class HeapCalendar final : public Calendar {
     push_entry(Entry{t.ticks, key, idx, kind});
     return EventId{idx, s.gen};
   }
+  /// Calendar interface (O(1), lazy).
   bool cancel(EventId id) override {
     if (id.slot >= slot_count_) return false;
     Slot& s = slot(id.slot);
@@ -140,13 +143,16 @@ class HeapCalendar final : public Calendar {
     if (cancelled_ > 1024 && cancelled_ * 2 > heap_.size()) compact();
     return true;
   }
+  /// Calendar interface.
   std::size_t size() const override { return heap_.size() - cancelled_; }
+  /// Calendar interface.
   bool next_time(Time& t) override {
     skip_cancelled();
     if (heap_.empty()) return false;
     t = Time{heap_[0].time};
     return true;
   }
+  /// Calendar interface.
   bool pop(EventInfo& info, Callback& cb) override {
     Entry e;
     if (!pop_live(e)) return false;
@@ -156,6 +162,7 @@ class HeapCalendar final : public Calendar {
     release(e.slot);
     return true;
   }
+  /// Calendar interface.
   void clear() override;
 
   /// Fast path: removes the earliest live entry with time <= limit, bumping its slot generation (so

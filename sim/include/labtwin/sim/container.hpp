@@ -20,17 +20,24 @@ namespace detail {
 /// Awaiter of Container::put / get (kernel-internal).
 class ContainerOp final : public WaitNode {
  public:
+  /// Awaiter for the given target (created by the owning API).
   ContainerOp(Container* c, double amount, bool put) : c_(c), amount_(amount), put_(put) {}
   ContainerOp(const ContainerOp&) = delete;
   ContainerOp& operator=(const ContainerOp&) = delete;
   ~ContainerOp() override { withdraw(); }
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const noexcept { return false; }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   bool await_suspend(ProcessCoro h);
+  /// Awaiter protocol: result, or throws Interrupted.
   void await_resume();
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
+  /// Completed operations are never undone: refuse late interrupts.
   bool accepts_late_interrupt() const override { return false; }
 
  private:

@@ -55,13 +55,16 @@ class Process {
     std::suspend_always initial_suspend() noexcept { return {}; }
     /// Final step: tell the kernel (wakes joiners) and free the frame.
     struct FinalAwaiter {
+      /// Always suspends.
       bool await_ready() noexcept { return false; }
+      /// Frees the frame, then lets the kernel wake joiners and recycle the table entry.
       void await_suspend(std::coroutine_handle<promise_type> h) noexcept {
         Simulation* s = h.promise().sim;
         const std::uint32_t i = h.promise().idx;
         h.destroy();
         s->finish_process(i);
       }
+      /// Never resumed.
       void await_resume() noexcept {}
     };
     /// See FinalAwaiter.
@@ -80,7 +83,9 @@ class Process {
     }
   };
 
+  /// Moves ownership of the frame.
   Process(Process&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  /// Moves ownership of the frame (destroying the current one).
   Process& operator=(Process&& o) noexcept {
     if (this != &o) {
       if (h_) h_.destroy();
@@ -117,12 +122,15 @@ using ProcessCoro = std::coroutine_handle<Process::promise_type>;
 /// Awaiter joining a process.
 class JoinAwaiter final : public WaitNode {
  public:
+  /// Awaiter for the given target (created by the owning API).
   JoinAwaiter(Simulation* target_sim, std::uint32_t tidx, std::uint32_t tgen)
       : tsim_(target_sim), tidx_(tidx), tgen_(tgen) {}
   JoinAwaiter(const JoinAwaiter&) = delete;
   JoinAwaiter& operator=(const JoinAwaiter&) = delete;
   ~JoinAwaiter() override { withdraw(); }
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const { return tsim_ == nullptr || tsim_->process_done(tidx_, tgen_); }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   void await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
@@ -132,10 +140,13 @@ class JoinAwaiter final : public WaitNode {
     tsim_->joiners(tidx_).push_back(this);
     token_ = Simulation::begin_wait(h.promise().core, this);
   }
+  /// Awaiter protocol: result, or throws Interrupted.
   void await_resume() {
     if (sim_ != nullptr) Simulation::check_interrupt(*core_);
   }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override { sim_->wake(*core_, token_); }
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
@@ -174,6 +185,7 @@ class ProcessHandle {
   std::int64_t id() const { return static_cast<std::int64_t>((std::uint64_t{gen_} << 32) | idx_); }
   /// Join: resumes the awaiting process when this one has ended.
   detail::JoinAwaiter operator co_await() const { return {sim_, idx_, gen_}; }
+  /// Same process.
   friend bool operator==(const ProcessHandle&, const ProcessHandle&) = default;
 
  private:
@@ -188,6 +200,7 @@ class Timeout final : public detail::WaitNode {
  public:
   /// Delay `delay` on `sim`.
   Timeout(Simulation* sim, Time delay) : sim_(sim), delay_(delay) {}
+  /// Copies the description only (no pending timer).
   Timeout(const Timeout& o) : detail::WaitNode(), sim_(o.sim_), delay_(o.delay_) {}
   Timeout& operator=(const Timeout&) = delete;
   ~Timeout() override { withdraw(); }
@@ -196,18 +209,23 @@ class Timeout final : public detail::WaitNode {
   /// The simulation.
   Simulation* simulation() const { return sim_; }
 
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const noexcept { return false; }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   void await_suspend(detail::ProcessCoro h) {
     detail::ProcessCore* c = &h.promise().core;
     core_ = c;
     const std::uint32_t tok = Simulation::begin_wait(*c, this);
     ev_ = sim_->schedule_at(sim_->now() + delay_, detail::Resumer{c, tok}, 0, kKindTimeout, c->idx);
   }
+  /// Awaiter protocol: result, or throws Interrupted.
   void await_resume() {
     ev_ = EventId{};
     Simulation::check_interrupt(*core_);
   }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (ev_.valid()) {
       sim_->cancel(ev_);
@@ -234,17 +252,23 @@ namespace detail {
 /// Awaiter for an Event.
 class EventAwaiter final : public WaitNode {
  public:
+  /// Awaiter for the given target (created by the owning API).
   explicit EventAwaiter(Event* ev) : ev_(ev) {}
   EventAwaiter(const EventAwaiter&) = delete;
   EventAwaiter& operator=(const EventAwaiter&) = delete;
   ~EventAwaiter() override { withdraw(); }
+  /// Awaiter protocol: never ready / ready when already satisfied.
   inline bool await_ready() const;
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   inline void await_suspend(ProcessCoro h);
+  /// Awaiter protocol: result, or throws Interrupted.
   inline std::int64_t await_resume();
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t v) override {
     value_ = v;
     sim_->wake(*core_, token_);
   }
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
@@ -344,10 +368,12 @@ class CombinatorBase : public WaitNode {
 /// One armed child of any_of/all_of.
 struct SubWait final : WaitNode {
   explicit SubWait(const Waitable& w) : what(w) {}
+  /// Copies the description only (links are not copied).
   SubWait(const SubWait& o) : WaitNode(), what(o.what) {}
   SubWait& operator=(const SubWait&) = delete;
   ~SubWait() override { withdraw(); }
 
+  /// True when already satisfied (no need to arm).
   bool ready_now() const {
     switch (what.kind_) {
       case Waitable::Kind::kEvent:
@@ -359,6 +385,7 @@ struct SubWait final : WaitNode {
     }
     return false;
   }
+  /// Starts waiting (links into a list or schedules a timer).
   void arm(Simulation* sim, CombinatorBase* p, std::size_t i) {
     parent = p;
     index = i;
@@ -382,7 +409,9 @@ struct SubWait final : WaitNode {
         break;
     }
   }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override { parent->child_fired(index); }
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
     if (timer.valid()) {
@@ -408,6 +437,7 @@ class Combinator final : public CombinatorBase {
   Combinator& operator=(const Combinator&) = delete;
   ~Combinator() override { withdraw(); }
 
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() {
     std::size_t ready = 0;
     for (std::size_t i = 0; i < N; ++i) {
@@ -421,6 +451,7 @@ class Combinator final : public CombinatorBase {
     }
     return All && ready == N;
   }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   void await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
@@ -440,6 +471,7 @@ class Combinator final : public CombinatorBase {
     if (sim_ != nullptr) Simulation::check_interrupt(*core_);
     return All ? N : winner_;
   }
+  /// Child i fired.
   void child_fired(std::size_t i) override {
     if constexpr (All) {
       if (--remaining_ == 0) sim_->wake(*core_, token_);
@@ -450,7 +482,9 @@ class Combinator final : public CombinatorBase {
       sim_->wake(*core_, token_);
     }
   }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     for (SubWait& c : children_) c.withdraw();
   }

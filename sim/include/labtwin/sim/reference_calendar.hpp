@@ -12,12 +12,18 @@ namespace labtwin::sim {
 /// Calendar backed by an ordered std::map keyed by (time, priority, sequence).
 class ReferenceCalendar final : public Calendar {
  public:
+  /// Calendar interface.
   EventId schedule(Time t, int priority, std::uint32_t kind, std::uint32_t target,
                    Callback cb) override;
+  /// Calendar interface (O(1), lazy).
   bool cancel(EventId id) override;
+  /// Calendar interface.
   std::size_t size() const override { return events_.size(); }
+  /// Calendar interface.
   bool next_time(Time& t) override;
+  /// Calendar interface.
   bool pop(EventInfo& info, Callback& cb) override;
+  /// Calendar interface.
   void clear() override { events_.clear(); }
 
  private:

@@ -36,7 +36,9 @@ class ResourceGrant {
  public:
   /// Holds nothing.
   ResourceGrant() = default;
+  /// Moves the hold.
   ResourceGrant(ResourceGrant&& o) noexcept;
+  /// Moves the hold (releasing the current one).
   ResourceGrant& operator=(ResourceGrant&& o) noexcept;
   ResourceGrant(const ResourceGrant&) = delete;
   ResourceGrant& operator=(const ResourceGrant&) = delete;
@@ -60,16 +62,23 @@ namespace detail {
 /// Awaiter of Resource::request (kernel-internal).
 class ResourceRequest final : public WaitNode {
  public:
+  /// Awaiter for the given target (created by the owning API).
   ResourceRequest(Resource* r, int priority, bool preempt)
       : res_(r), priority_(priority), preempt_(preempt) {}
   ResourceRequest(const ResourceRequest&) = delete;
   ResourceRequest& operator=(const ResourceRequest&) = delete;
   ~ResourceRequest() override;
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const noexcept { return false; }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   bool await_suspend(ProcessCoro h);
+  /// Awaiter protocol: result, or throws Interrupted.
   ResourceGrant await_resume();
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override;
+  /// Completed operations are never undone: refuse late interrupts.
   bool accepts_late_interrupt() const override { return false; }
 
  private:

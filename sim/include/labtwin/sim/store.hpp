@@ -29,11 +29,14 @@ namespace detail {
 template <class T>
 class StorePut final : public WaitNode {
  public:
+  /// Awaiter for the given target (created by the owning API).
   StorePut(Store<T>* s, T item) : s_(s), item_(std::move(item)) {}
   StorePut(const StorePut&) = delete;
   StorePut& operator=(const StorePut&) = delete;
   ~StorePut() override { withdraw(); }
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const noexcept { return false; }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   bool await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
@@ -48,11 +51,15 @@ class StorePut final : public WaitNode {
     token_ = Simulation::begin_wait(h.promise().core, this);
     return true;
   }
+  /// Awaiter protocol: result, or throws Interrupted.
   void await_resume() { Simulation::check_interrupt(*core_); }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
+  /// Completed operations are never undone: refuse late interrupts.
   bool accepts_late_interrupt() const override { return false; }
 
  private:
@@ -70,11 +77,14 @@ template <class T>
 class StoreGet final : public WaitNode {
  public:
   using Filter = SmallFunction<bool(const T&), 16>;
+  /// Awaiter for the given target (created by the owning API).
   StoreGet(Store<T>* s, Filter f) : s_(s), filter_(std::move(f)) {}
   StoreGet(const StoreGet&) = delete;
   StoreGet& operator=(const StoreGet&) = delete;
   ~StoreGet() override { withdraw(); }
+  /// Awaiter protocol: never ready / ready when already satisfied.
   bool await_ready() const noexcept { return false; }
+  /// Awaiter protocol: registers the wait (false = continue without suspending).
   bool await_suspend(ProcessCoro h) {
     sim_ = h.promise().sim;
     idx_ = h.promise().idx;
@@ -88,14 +98,18 @@ class StoreGet final : public WaitNode {
     token_ = Simulation::begin_wait(h.promise().core, this);
     return true;
   }
+  /// Awaiter protocol: result, or throws Interrupted.
   T await_resume() {
     if (sim_ != nullptr) Simulation::check_interrupt(*core_);
     return std::move(*result_);
   }
+  /// WaitNode hook: the awaited thing happened.
   void on_fire(std::int64_t) override {}
+  /// WaitNode hook: stop waiting (interrupt or destruction).
   void withdraw() noexcept override {
     if (list != nullptr) list->remove(this);
   }
+  /// Completed operations are never undone: refuse late interrupts.
   bool accepts_late_interrupt() const override { return false; }
 
  private:
