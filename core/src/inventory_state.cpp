@@ -158,10 +158,14 @@ void LedgerState::apply(const Event& event) {
         } else if constexpr (std::is_same_v<T, PoRequested>) {
           expect_next(b.po, pos_.size(), "purchase order");
           books_.at(index(b.sku)).pos.push_back(b.po);
+          books_.at(index(b.sku)).open_pos.push_back(b.po);
           pos_.push_back(
               PurchaseOrder{b.sku, b.quantity, b.site, b.supplier, PoState::Requested, kNoLot});
         } else if constexpr (std::is_same_v<T, PoAdvanced>) {
           PurchaseOrder& po = pos_.at(index(b.po));
+          if (is_on_order(po.state) && !is_on_order(b.to)) {
+            erase_value(books_[index(po.sku)].open_pos, b.po);
+          }
           po.state = b.to;
           if (b.lot != kNoLot) po.lot = b.lot;
         }
@@ -333,9 +337,8 @@ double LedgerState::available(SkuId sku, Instant now, LocId site) const {
 
 double LedgerState::on_order(SkuId sku, LocId site) const {
   double q = 0.0;
-  for (PoId p : books_.at(index(sku)).pos) {
+  for (PoId p : books_.at(index(sku)).open_pos) {
     const PurchaseOrder& po = pos_[index(p)];
-    if (!is_on_order(po.state)) continue;
     if (site != kNoLoc && po.site != site) continue;
     q += po.quantity;
   }

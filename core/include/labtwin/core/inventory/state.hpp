@@ -59,6 +59,7 @@ struct SkuBook {
   double reserved = 0.0;      ///< sum of lot reserved (maintained incrementally)
   std::vector<LotId> lots{};  ///< lots with stock (on_hand > 0), unordered
   std::vector<PoId> pos{};    ///< every purchase order for this SKU
+  std::vector<PoId> open_pos{};  ///< POs still on order (requested .. shipped): on_order()
   bool operator==(const SkuBook&) const = default;
 };
 
