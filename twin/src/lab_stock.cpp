@@ -1,8 +1,8 @@
 // [SECTION] The lab twin's stock: items, demand, replenishment and receiving QC, all through the
 // core's ledger and reorder policies.
 //
-// Demand is a Poisson process per item (one unit per arrival; weekends scaled by
-// weekend_factor, by thinning); a unit is issued FEFO from released stock at its site, else it
+// Demand is a Poisson process per item (or evenly spaced with `distribution: deterministic`;
+// one unit per arrival; weekends scaled by weekend_factor, by thinning); a unit is issued FEFO from released stock at its site, else it
 // is backordered. Continuous-review policies are consulted after every demand and receipt;
 // periodic ones at their review instants (before any demand at the same instant). Orders are
 // purchase orders in the ledger; the supplier delivers after the item's lead time; receipts
@@ -116,7 +116,8 @@ void LabModel::Impl::build_items() {
 
 void LabModel::Impl::next_demand(std::size_t i) {
   auto& it = items[i];
-  const double gap = -std::log(it.demand_rng.uniform01()) / it.rate_max;
+  const bool regular = it.def.demand->distribution == "deterministic";
+  const double gap = regular ? 1.0 / it.rate_max : -std::log(it.demand_rng.uniform01()) / it.rate_max;
   const double at = now_s() + gap;
   if (at > end.seconds()) return;
   sim.schedule_at(sim::Time::from_seconds(at), [this, i] { on_demand(i); }, 0, kDemand,
