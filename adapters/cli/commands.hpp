@@ -8,10 +8,10 @@ namespace labtwin::cli {
 
 /// Exit codes shared by every subcommand.
 enum ExitCode : int {
-  kOk = 0,              ///< success
-  kAssertionFailed = 1, ///< an `expect:` assertion failed
-  kBadInput = 2,        ///< bad scenario, telemetry or flags
-  kInternalError = 3,   ///< a bug: please report
+  kOk = 0,               ///< success
+  kAssertionFailed = 1,  ///< an `expect:` assertion failed
+  kBadInput = 2,         ///< bad scenario, telemetry or flags
+  kInternalError = 3,    ///< a bug: please report
 };
 
 /// Flags common to the commands that run scenarios.
@@ -31,11 +31,11 @@ int run_command(const RunFlags& flags);
 
 /// `labtwin policy ss` inputs.
 struct PolicySsFlags {
-  std::string demand;       ///< "poisson:MEAN"
-  double holding = 0;       ///< h
-  double penalty = 0;       ///< p
-  double order_cost = 0;    ///< K
-  int lead_time = 0;        ///< L (periods)
+  std::string demand;     ///< "poisson:MEAN"
+  double holding = 0;     ///< h
+  double penalty = 0;     ///< p
+  double order_cost = 0;  ///< K
+  int lead_time = 0;      ///< L (periods)
   std::string format = "table";
 };
 

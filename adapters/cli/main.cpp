@@ -12,7 +12,8 @@ namespace {
 void add_run_flags(CLI::App* cmd, labtwin::cli::RunFlags& f) {
   cmd->add_option("scenario", f.scenario, "Scenario file (YAML)")->required();
   cmd->add_option("--seed", f.seed, "Master random seed (replaces the scenario's seed:)");
-  cmd->add_option("--until", f.until, "Simulated duration, e.g. 36h or 7d (replaces clock.horizon)");
+  cmd->add_option("--until", f.until,
+                  "Simulated duration, e.g. 36h or 7d (replaces clock.horizon)");
   cmd->add_option("--out", f.out_dir, "Directory for summary.json (written atomically)");
   cmd->add_option("--format", f.format, "Output on stdout: table or json")
       ->check(CLI::IsMember({"table", "json"}));
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
   ss_cmd->add_option("--penalty", ss.penalty, "Backorder cost per unit per period (p)")->required();
   ss_cmd->add_option("--order-cost", ss.order_cost, "Fixed cost per order (K)")->required();
   ss_cmd->add_option("--lead-time", ss.lead_time, "Lead time in periods (L)");
-  ss_cmd->add_option("--format", ss.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  ss_cmd->add_option("--format", ss.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
   ss_cmd->footer("Orders up to S when the inventory position is <= s.");
 
   try {

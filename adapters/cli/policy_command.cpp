@@ -12,8 +12,8 @@ int policy_ss_command(const PolicySsFlags& f) {
   double mean = 0;
   const char* first = f.demand.data() + prefix.size();
   const char* last = f.demand.data() + f.demand.size();
-  if (f.demand.rfind(prefix, 0) != 0 ||
-      std::from_chars(first, last, mean).ptr != last || !(mean > 0)) {
+  if (f.demand.rfind(prefix, 0) != 0 || std::from_chars(first, last, mean).ptr != last ||
+      !(mean > 0)) {
     std::cerr << "labtwin policy ss: --demand: expected poisson:MEAN with MEAN > 0, got \""
               << f.demand << "\"\n";
     return kBadInput;

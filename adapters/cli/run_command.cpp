@@ -67,8 +67,8 @@ int run_command(const RunFlags& f) {
   if (!f.until.empty()) {
     const auto t = sim::units::parse_duration_ticks(f.until);
     if (!t.ok() || t.value <= 0) {
-      std::cerr << "labtwin run: --until: "
-                << (t.ok() ? "must be a positive duration" : t.error) << "\n";
+      std::cerr << "labtwin run: --until: " << (t.ok() ? "must be a positive duration" : t.error)
+                << "\n";
       return kBadInput;
     }
     options.until = sim::Time{t.value};
@@ -101,7 +101,8 @@ int run_command(const RunFlags& f) {
     }
   } else if (!all_passed) {
     for (const auto& o : outcomes)
-      if (!o.passed) std::cerr << "FAIL " << o.kpi << " " << o.expression << "  (" << o.message << ")\n";
+      if (!o.passed)
+        std::cerr << "FAIL " << o.kpi << " " << o.expression << "  (" << o.message << ")\n";
   }
   if (!f.out_dir.empty()) {
     std::filesystem::create_directories(f.out_dir);

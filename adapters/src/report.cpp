@@ -37,12 +37,23 @@ std::string xml_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -125,7 +136,9 @@ std::string summary_json(const twin::RunResult& r, const std::vector<AssertionOu
   auto& as = j["assertions"];
   as = nlohmann::ordered_json::array();
   for (const auto& a : outcomes)
-    as.push_back({{"kpi", a.kpi}, {"expression", a.expression}, {"passed", a.passed},
+    as.push_back({{"kpi", a.kpi},
+                  {"expression", a.expression},
+                  {"passed", a.passed},
                   {"message", a.message}});
   return j.dump(2) + "\n";
 }

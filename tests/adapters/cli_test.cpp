@@ -29,7 +29,8 @@ class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("labtwin_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("labtwin_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -37,8 +38,8 @@ class Cli : public ::testing::Test {
 
   Outcome run(const std::string& args) {
     const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string cmd = std::string(LABTWIN_BINARY) + " " + args + " >" + out.string() +
-                            " 2>" + err.string();
+    const std::string cmd =
+        std::string(LABTWIN_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
   }
@@ -152,7 +153,8 @@ TEST_F(Cli, UntilShortensTheRun) {
 
 TEST_F(Cli, PolicySsMatchesZhengFedergruen) {
   // Zheng & Federgruen (1991), mean 10, h=1, p=9, K=64: (s,S) = (6,40), cost 35.022.
-  auto r = run("policy ss --demand poisson:10 --holding 1 --penalty 9 --order-cost 64 --format json");
+  auto r =
+      run("policy ss --demand poisson:10 --holding 1 --penalty 9 --order-cost 64 --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["s"], 6);

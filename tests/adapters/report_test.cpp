@@ -95,6 +95,7 @@ TEST(AtomicFile, FailedWriterKeepsTheOldFile) {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u);
   EXPECT_EQ(fs::file_size(target), 3u);
-  EXPECT_THROW(labtwin::adapters::write_file_atomic(dir / "no/such/dir/x", "y"), std::runtime_error);
+  EXPECT_THROW(labtwin::adapters::write_file_atomic(dir / "no/such/dir/x", "y"),
+               std::runtime_error);
   fs::remove_all(dir);
 }

@@ -101,8 +101,8 @@ TEST(PolicyTheory, NormalBaseStockLevel) {
   EXPECT_THROW(lc::critical_fractile(1.0, 0.0), std::invalid_argument);
 }
 
-// Poisson quantiles: F(7) = 0.743980 < 0.8 <= F(8) = 0.847237 for mean 6; the median of Poisson(n) for
-// integer n is n (Choi 1994: median = floor(lambda + 1/3 - 0.02/lambda)).
+// Poisson quantiles: F(7) = 0.743980 < 0.8 <= F(8) = 0.847237 for mean 6; the median of Poisson(n)
+// for integer n is n (Choi 1994: median = floor(lambda + 1/3 - 0.02/lambda)).
 TEST(PolicyTheory, PoissonQuantile) {
   EXPECT_EQ(lc::poisson_quantile(6.0, 0.8), 8);
   EXPECT_EQ(lc::poisson_quantile(6.0, 0.7439), 7);

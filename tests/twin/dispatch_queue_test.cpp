@@ -33,8 +33,8 @@ constexpr double kHoursPerReplication = 20'000;
 constexpr double kWarmupHours = 200;
 
 struct QueueResult {
-  double wq_hours = 0;   // mean wait in queue after warm-up
-  double p_wait = 0;     // share of tickets that waited
+  double wq_hours = 0;  // mean wait in queue after warm-up
+  double p_wait = 0;    // share of tickets that waited
 };
 
 /// One replication: c technicians, Poisson(lambda/h) tickets, Exp(mu/h) work, zero travel.
@@ -101,9 +101,10 @@ void check_mmc(int c, double lambda, double mu) {
   const double hw_pw = t * pw.stddev() / std::sqrt(kReplications);
   const double wq_theory = sim::mmc_wq(c, lambda, mu);
   const double pw_theory = sim::erlang_c(c, lambda, mu);
-  std::printf("M/M/%d lambda=%g mu=%g: Wq %.4f +- %.4f (Erlang C %.4f), P(wait) %.4f +- %.4f "
-              "(Erlang C %.4f)\n",
-              c, lambda, mu, wq.mean(), hw_wq, wq_theory, pw.mean(), hw_pw, pw_theory);
+  std::printf(
+      "M/M/%d lambda=%g mu=%g: Wq %.4f +- %.4f (Erlang C %.4f), P(wait) %.4f +- %.4f "
+      "(Erlang C %.4f)\n",
+      c, lambda, mu, wq.mean(), hw_wq, wq_theory, pw.mean(), hw_pw, pw_theory);
   EXPECT_NEAR(wq.mean(), wq_theory, hw_wq);
   EXPECT_NEAR(pw.mean(), pw_theory, hw_pw);
 }

@@ -117,9 +117,10 @@ TEST(InventoryTheory, PeriodicSsMatchesZhengFedergruenCosts) {
     const double tol = std::max(0.01 * r.cost, half);  // 1%, or the 99% CI when it is wider
     EXPECT_NEAR(cost, r.cost, tol) << "mean " << r.mean << " (s,S)=(" << r.s << "," << r.S
                                    << "): simulated " << cost << " +- " << half;
-    std::printf("Z&F mean %4.0f (s,S)=(%ld,%ld): table %.3f, simulated %.3f +- %.3f (99%%), "
-                "error %+.2f%%\n",
-                r.mean, r.s, r.S, r.cost, cost, half, 100.0 * (cost - r.cost) / r.cost);
+    std::printf(
+        "Z&F mean %4.0f (s,S)=(%ld,%ld): table %.3f, simulated %.3f +- %.3f (99%%), "
+        "error %+.2f%%\n",
+        r.mean, r.s, r.S, r.cost, cost, half, 100.0 * (cost - r.cost) / r.cost);
   }
 }
 
@@ -130,7 +131,8 @@ TEST(InventoryTheory, WorkedOraclesAndConvention) {
   const Row other{6, 1, 4, 5, 6, 18, 10.193798671644046};
   for (const auto& r : {opt, other}) {
     const auto [cost, half] = simulate_cost(r, 77);
-    EXPECT_NEAR(cost, r.cost, std::max(0.01 * r.cost, half)) << "(s,S)=(" << r.s << "," << r.S << ")";
+    EXPECT_NEAR(cost, r.cost, std::max(0.01 * r.cost, half))
+        << "(s,S)=(" << r.s << "," << r.S << ")";
   }
 }
 

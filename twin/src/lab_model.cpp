@@ -10,6 +10,7 @@
 //   [SECTION] Technicians: dispatch, travel, work
 //   [SECTION] KPIs
 #include "labtwin/twin/lab_model.hpp"
+
 #include "lab_model_impl.hpp"
 
 namespace labtwin::twin {
@@ -39,7 +40,8 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
 void LabModel::Impl::build_sites() {
   for (std::size_t si = 0; si < sc.sites.size(); ++si) {
     const auto& site = sc.sites[si];
-    auto site_loc = ledger.execute(inv::AddLocation{.code = site.id, .kind = inv::LocationKind::Site});
+    auto site_loc =
+        ledger.execute(inv::AddLocation{.code = site.id, .kind = inv::LocationKind::Site});
     if (!site_loc.ok()) throw std::invalid_argument("sites[" + site.id + "]: " + site_loc.reason);
     site_locs.push_back(inv::LocId{site_loc.id});
     const auto [weekday, hour] = local_day_hour(start_us, sc.clock.utc_offset_s);
@@ -76,18 +78,19 @@ void LabModel::Impl::build_sites() {
         fz.ttf = parse_dist(*fd.failure.time_to_failure, where + ".failure.time_to_failure");
       fz.site = si;
       fz.place = graph.room(site.id, fd.room);
-      auto unit = ledger.execute(inv::AddLocation{
-          .code = fd.id,
-          .kind = inv::LocationKind::StorageUnit,
-          .parent = inv::LocId{site_loc.id},
-          .capacity = static_cast<std::uint32_t>(std::max(0, fd.capacity_boxes)),
-          .storage = cls});
+      auto unit = ledger.execute(
+          inv::AddLocation{.code = fd.id,
+                           .kind = inv::LocationKind::StorageUnit,
+                           .parent = inv::LocId{site_loc.id},
+                           .capacity = static_cast<std::uint32_t>(std::max(0, fd.capacity_boxes)),
+                           .storage = cls});
       if (!unit.ok()) throw std::invalid_argument(where + ": " + unit.reason);
       fz.loc = inv::LocId{unit.id};
       // The collection stored in this unit: one SKU, one lot per box.
-      auto item = ledger.execute(inv::RegisterItem{
-          .item = {.sku = "samples/" + fd.id, .unit = "box", .storage = cls,
-                   .unit_value = fd.sample_value}});
+      auto item = ledger.execute(inv::RegisterItem{.item = {.sku = "samples/" + fd.id,
+                                                            .unit = "box",
+                                                            .storage = cls,
+                                                            .unit_value = fd.sample_value}});
       if (!item.ok()) throw std::invalid_argument(where + ": " + item.reason);
       fz.sku = inv::SkuId{item.id};
       const int boxes = static_cast<int>(std::floor(fd.fill * fd.capacity_boxes + 1e-9));
@@ -113,9 +116,9 @@ void LabModel::Impl::build_sites() {
     // Ambient as hourly steps of the daily cycle (piecewise constant keeps the thermal model
     // exact); the first step is at the next full hour.
     const double first = 3600.0 - std::fmod(static_cast<double>(start_us) / 1e6, 3600.0);
-    sim.schedule_at(sim::Time::from_seconds(first == 3600.0 ? 0.0 : first),
-                    [this, si] { ambient_step(si); }, 0, kAmbientStep,
-                    static_cast<std::uint32_t>(si));
+    sim.schedule_at(
+        sim::Time::from_seconds(first == 3600.0 ? 0.0 : first), [this, si] { ambient_step(si); }, 0,
+        kAmbientStep, static_cast<std::uint32_t>(si));
   }
 }
 
@@ -125,16 +128,17 @@ void LabModel::Impl::build_technicians() {
     bool found = false;
     for (std::size_t si = 0; si < sc.sites.size(); ++si)
       if (sc.sites[si].id == td.site) site = si, found = true;
-    if (!found) throw std::invalid_argument("technicians[" + td.id + "].site: unknown site '" +
-                                            td.site + "'");
+    if (!found)
+      throw std::invalid_argument("technicians[" + td.id + "].site: unknown site '" + td.site +
+                                  "'");
     core::ShiftCalendar cal(core::Span{sc.clock.utc_offset_s * 1'000'000});
     if (!td.shift.empty()) {
       const ShiftDef* shift = nullptr;
       for (const auto& s : sc.shifts)
         if (s.name == td.shift) shift = &s;
       if (shift == nullptr)
-        throw std::invalid_argument("technicians[" + td.id + "].shift: unknown shift '" +
-                                    td.shift + "'");
+        throw std::invalid_argument("technicians[" + td.id + "].shift: unknown shift '" + td.shift +
+                                    "'");
       std::uint8_t days = 0;
       for (int d : shift->days) days = static_cast<std::uint8_t>(days | (1U << d));
       cal.add_weekly(days, shift->start_s / 60, shift->end_s / 60);
@@ -167,8 +171,9 @@ void LabModel::Impl::schedule_incidents() {
   for (std::size_t i = 0; i < sc.incidents.size(); ++i) {
     const auto& inc = sc.incidents[i];
     const std::int64_t at = inc.absolute ? inc.at_us - start_us : inc.at_us;
-    if (at < 0) throw std::invalid_argument("incidents[" + std::to_string(i) +
-                                            "].at: before the scenario starts");
+    if (at < 0)
+      throw std::invalid_argument("incidents[" + std::to_string(i) +
+                                  "].at: before the scenario starts");
     if (!freezer_index.count(inc.target)) {
       bool is_site = false;
       for (const auto& s : sc.sites) is_site |= s.id == inc.target;
@@ -176,8 +181,9 @@ void LabModel::Impl::schedule_incidents() {
         throw std::invalid_argument("incidents[" + std::to_string(i) + "].target: unknown '" +
                                     inc.target + "' (a freezer or site id)");
     }
-    sim.schedule_at(sim::Time{at}, [this, i] { apply_incident(sc.incidents[i]); }, 0, kIncident,
-                    static_cast<std::uint32_t>(i));
+    sim.schedule_at(
+        sim::Time{at}, [this, i] { apply_incident(sc.incidents[i]); }, 0, kIncident,
+        static_cast<std::uint32_t>(i));
   }
 }
 
@@ -197,8 +203,8 @@ void LabModel::Impl::reschedule(std::size_t f) {
   if (!ev) return;
   const sim::Time at = std::max(sim.now(), sim::Time::from_seconds(ev->time));
   if (at > end) return;
-  fz.next = sim.schedule_at(at, [this, f] { on_thermal(f); }, 0, kFreezerThermal,
-                            static_cast<std::uint32_t>(f));
+  fz.next = sim.schedule_at(
+      at, [this, f] { on_thermal(f); }, 0, kFreezerThermal, static_cast<std::uint32_t>(f));
 }
 
 void LabModel::Impl::on_thermal(std::size_t f) {
@@ -211,11 +217,13 @@ void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev) {
   switch (ev.kind) {
     case FreezerEventKind::kAlarmHigh:
       if (!fz.alarm_raised && !sim.cancel(fz.alarm_timer))
-        fz.alarm_timer = sim.schedule_in(fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0,
-                                         kAlarmRaise, static_cast<std::uint32_t>(f));
+        fz.alarm_timer = sim.schedule_in(
+            fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0, kAlarmRaise,
+            static_cast<std::uint32_t>(f));
       else if (!fz.alarm_raised)  // the cancel above succeeded: keep the earlier timer
-        fz.alarm_timer = sim.schedule_in(fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0,
-                                         kAlarmRaise, static_cast<std::uint32_t>(f));
+        fz.alarm_timer = sim.schedule_in(
+            fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0, kAlarmRaise,
+            static_cast<std::uint32_t>(f));
       break;
     case FreezerEventKind::kAlarmClear:
       sim.cancel(fz.alarm_timer);
@@ -236,8 +244,8 @@ void LabModel::Impl::raise_alarm(std::size_t f) {
   auto& fz = freezers[f];
   fz.alarm_raised = true;
   alarms += 1;
-  log.publish({clock.now(), "freezer.alarm", fz.def.id,
-               "air " + std::to_string(fz.model.air_c()) + " C"});
+  log.publish(
+      {clock.now(), "freezer.alarm", fz.def.id, "air " + std::to_string(fz.model.air_c()) + " C"});
   if (auto k = open_fault[f]; k && std::isnan(faults[*k].alarm)) faults[*k].alarm = now_s();
   open_ticket(core::TicketKind::AlarmResponse, f, 0, true, "freezer", kDiagnoseSeconds);
 }
@@ -254,8 +262,8 @@ void LabModel::Impl::write_off(std::size_t f) {
     value += lot.on_hand * ledger.state().item(lot.sku).unit_value;
   }
   if (boxes > 0) {
-    auto r = ledger.execute(inv::WriteOffUnit{.unit = fz.loc,
-                                              .reason = inv::WriteOffReason::TemperatureExcursion});
+    auto r = ledger.execute(
+        inv::WriteOffUnit{.unit = fz.loc, .reason = inv::WriteOffReason::TemperatureExcursion});
     if (!r.ok()) throw std::logic_error("write-off of " + fz.def.id + " rejected: " + r.reason);
   }
   samples_lost += boxes;
@@ -287,17 +295,19 @@ void LabModel::Impl::plan_doors(std::size_t f) {
     const auto n = sim::Poisson{mean}.sample_int(fz.door_rng);
     for (std::int64_t i = 0; i < n; ++i) {
       const double t = day_start + 3600.0 * (kDoorDayStartH + (kDoorDayEndH - kDoorDayStartH) *
-                                                                   fz.door_rng.uniform01());
+                                                                  fz.door_rng.uniform01());
       const double dur = safe_sample(fz.door_duration, fz.door_rng);
       if (t < now_s() || t > end.seconds()) continue;
-      sim.schedule_at(sim::Time::from_seconds(t), [this, f, dur] { open_door_for(f, dur); }, 0,
-                      kDoorOpen, static_cast<std::uint32_t>(f));
+      sim.schedule_at(
+          sim::Time::from_seconds(t), [this, f, dur] { open_door_for(f, dur); }, 0, kDoorOpen,
+          static_cast<std::uint32_t>(f));
     }
   }
   const double next_midnight = day_start + 86400.0;
   if (next_midnight < end.seconds())
-    sim.schedule_at(sim::Time::from_seconds(next_midnight), [this, f] { plan_doors(f); }, 1,
-                    kDoorPlan, static_cast<std::uint32_t>(f));
+    sim.schedule_at(
+        sim::Time::from_seconds(next_midnight), [this, f] { plan_doors(f); }, 1, kDoorPlan,
+        static_cast<std::uint32_t>(f));
 }
 
 void LabModel::Impl::open_door_for(std::size_t f, double seconds) {
@@ -306,13 +316,16 @@ void LabModel::Impl::open_door_for(std::size_t f, double seconds) {
   ++z.doors_open;
   z.model.set_door(true);
   reschedule(f);
-  sim.schedule_in(sim::Time::from_seconds(seconds), [this, f] {
-    auto& y = freezers[f];
-    sync(f);
-    --y.doors_open;
-    y.model.set_door(y.doors_open > 0 || y.door_ajar);
-    reschedule(f);
-  }, 0, kDoorClose, static_cast<std::uint32_t>(f));
+  sim.schedule_in(
+      sim::Time::from_seconds(seconds),
+      [this, f] {
+        auto& y = freezers[f];
+        sync(f);
+        --y.doors_open;
+        y.model.set_door(y.doors_open > 0 || y.door_ajar);
+        reschedule(f);
+      },
+      0, kDoorClose, static_cast<std::uint32_t>(f));
 }
 
 void LabModel::Impl::schedule_random_failure(std::size_t f) {
@@ -320,15 +333,18 @@ void LabModel::Impl::schedule_random_failure(std::size_t f) {
   if (!fz.ttf) return;
   const double at = now_s() + safe_sample(*fz.ttf, fz.fail_rng);
   if (at >= end.seconds()) return;
-  sim.schedule_at(sim::Time::from_seconds(at), [this, f] {
-    auto& z = freezers[f];
-    if (z.model.compressor_failed()) return;
-    sync(f);
-    z.model.fail_compressor();
-    log.publish({clock.now(), "freezer.compressor_failure", z.def.id, "random"});
-    start_fault(f);
-    reschedule(f);
-  }, 0, kRandomFailure, static_cast<std::uint32_t>(f));
+  sim.schedule_at(
+      sim::Time::from_seconds(at),
+      [this, f] {
+        auto& z = freezers[f];
+        if (z.model.compressor_failed()) return;
+        sync(f);
+        z.model.fail_compressor();
+        log.publish({clock.now(), "freezer.compressor_failure", z.def.id, "random"});
+        start_fault(f);
+        reschedule(f);
+      },
+      0, kRandomFailure, static_cast<std::uint32_t>(f));
 }
 
 void LabModel::Impl::apply_incident(const IncidentDef& inc) {
@@ -368,26 +384,29 @@ void LabModel::Impl::apply_incident(const IncidentDef& inc) {
     reschedule(f);
     if (inc.duration && inc.kind != IncidentKind::power_restored) {
       const auto kind = inc.kind;
-      sim.schedule_in(*inc.duration, [this, f, kind] {
-        auto& z = freezers[f];
-        sync(f);
-        if (kind == IncidentKind::power_loss) z.model.set_power(true);
-        if (kind == IncidentKind::compressor_failure) z.model.repair_compressor();
-        if (kind == IncidentKind::door_ajar) {
-          z.door_ajar = false;
-          z.model.set_door(z.doors_open > 0);
-        }
-        if (z.powered_and_cooling() && !z.door_ajar) z.fault = false;
-        reschedule(f);
-      }, 0, kSelfRestore, static_cast<std::uint32_t>(f));
+      sim.schedule_in(
+          *inc.duration,
+          [this, f, kind] {
+            auto& z = freezers[f];
+            sync(f);
+            if (kind == IncidentKind::power_loss) z.model.set_power(true);
+            if (kind == IncidentKind::compressor_failure) z.model.repair_compressor();
+            if (kind == IncidentKind::door_ajar) {
+              z.door_ajar = false;
+              z.model.set_door(z.doors_open > 0);
+            }
+            if (z.powered_and_cooling() && !z.door_ajar) z.fault = false;
+            reschedule(f);
+          },
+          0, kSelfRestore, static_cast<std::uint32_t>(f));
     }
   }
 }
 
 void LabModel::Impl::ambient_step(std::size_t si) {
   // The value at the middle of the coming hour stands for the whole hour.
-  const auto [weekday, hour] = local_day_hour(clock.now().us + 1'800'000'000LL,
-                                              sc.clock.utc_offset_s);
+  const auto [weekday, hour] =
+      local_day_hour(clock.now().us + 1'800'000'000LL, sc.clock.utc_offset_s);
   (void)weekday;
   const double t_amb = ambient_at(sc.sites[si].ambient, hour);
   for (std::size_t f = 0; f < freezers.size(); ++f) {
@@ -397,15 +416,16 @@ void LabModel::Impl::ambient_step(std::size_t si) {
     reschedule(f);
   }
   if (sim.now() + sim::Time::h(1) <= end)
-    sim.schedule_in(sim::Time::h(1), [this, si] { ambient_step(si); }, 0, kAmbientStep,
-                    static_cast<std::uint32_t>(si));
+    sim.schedule_in(
+        sim::Time::h(1), [this, si] { ambient_step(si); }, 0, kAmbientStep,
+        static_cast<std::uint32_t>(si));
 }
 
 // [SECTION] Technicians: dispatch, travel, work ----------------------------------------------
 
 std::string LabModel::Impl::open_ticket(core::TicketKind kind, std::size_t f, int priority,
-                                        bool critical, const std::string& skill,
-                                        double estimate_s, std::optional<TicketInfo> extra) {
+                                        bool critical, const std::string& skill, double estimate_s,
+                                        std::optional<TicketInfo> extra) {
   std::string id = std::string(core::to_string(kind)) + "-" + std::to_string(++ticket_seq);
   core::Ticket t;
   t.id = id;
@@ -454,8 +474,8 @@ void LabModel::Impl::begin(const std::string& ticket, const std::string& tech,
   t.ticket = ticket;
   t.busy_since = now_s();
   const sim::Time at = std::max(sim.now(), clock.to_sim(arrival));
-  t.pending = sim.schedule_at(at, [this, ti] { arrive(ti); }, 0, kTechArrive,
-                              static_cast<std::uint32_t>(ti));
+  t.pending = sim.schedule_at(
+      at, [this, ti] { arrive(ti); }, 0, kTechArrive, static_cast<std::uint32_t>(ti));
 }
 
 void LabModel::Impl::arrive(std::size_t ti) {
@@ -464,8 +484,7 @@ void LabModel::Impl::arrive(std::size_t ti) {
   const std::size_t f = info.freezer;
   dispatcher.start_work(t.ticket);
   if (info.kind == core::TicketKind::AlarmResponse && !info.arrived) {
-    if (auto k = open_fault[f]; k && std::isnan(faults[*k].response))
-      faults[*k].response = now_s();
+    if (auto k = open_fault[f]; k && std::isnan(faults[*k].response)) faults[*k].response = now_s();
   }
   info.arrived = true;
   switch (info.kind) {
@@ -473,19 +492,21 @@ void LabModel::Impl::arrive(std::size_t ti) {
       rescue_next_box(ti);
       return;
     case core::TicketKind::ReceivingQc:
-      t.pending = sim.schedule_in(sim::Time::from_seconds(kQcSeconds), [this, ti] { finish(ti); },
-                                  0, kWorkDone, static_cast<std::uint32_t>(ti));
+      t.pending = sim.schedule_in(
+          sim::Time::from_seconds(kQcSeconds), [this, ti] { finish(ti); }, 0, kWorkDone,
+          static_cast<std::uint32_t>(ti));
       return;
     case core::TicketKind::Repair: {
       const double d = safe_sample(freezers[f].repair, freezers[f].repair_rng);
-      t.pending = sim.schedule_in(sim::Time::from_seconds(d), [this, ti] { finish(ti); }, 0,
-                                  kWorkDone, static_cast<std::uint32_t>(ti));
+      t.pending = sim.schedule_in(
+          sim::Time::from_seconds(d), [this, ti] { finish(ti); }, 0, kWorkDone,
+          static_cast<std::uint32_t>(ti));
       return;
     }
     default:
-      t.pending = sim.schedule_in(sim::Time::from_seconds(kDiagnoseSeconds),
-                                  [this, ti] { finish(ti); }, 0, kWorkDone,
-                                  static_cast<std::uint32_t>(ti));
+      t.pending = sim.schedule_in(
+          sim::Time::from_seconds(kDiagnoseSeconds), [this, ti] { finish(ti); }, 0, kWorkDone,
+          static_cast<std::uint32_t>(ti));
   }
 }
 
@@ -531,18 +552,22 @@ void LabModel::Impl::rescue_next_box(std::size_t ti) {
   // Each trip: the door opens while a rack is pulled, then its boxes are carried over and
   // put into the target (up to the target's free capacity).
   open_door_for(f, kTripDoorSeconds);
-  t.pending = sim.schedule_in(sim::Time::from_seconds(kTripSeconds), [this, ti, f, target] {
-    auto& z = freezers[f];
-    sync(f);  // damage may strike while the rack is being moved
-    for (int b = 0; b < kBoxesPerTrip && !z.damaged; ++b) {
-      const auto remaining = ledger.state().lots_in(z.loc);
-      if (remaining.empty()) break;
-      auto r = ledger.execute(inv::Transfer{.lot = remaining.front(), .to = freezers[*target].loc});
-      if (!r.ok()) break;  // target full: the next trip looks for another unit
-      samples_rescued += 1;
-    }
-    rescue_next_box(ti);
-  }, 0, kRescueBox, static_cast<std::uint32_t>(ti));
+  t.pending = sim.schedule_in(
+      sim::Time::from_seconds(kTripSeconds),
+      [this, ti, f, target] {
+        auto& z = freezers[f];
+        sync(f);  // damage may strike while the rack is being moved
+        for (int b = 0; b < kBoxesPerTrip && !z.damaged; ++b) {
+          const auto remaining = ledger.state().lots_in(z.loc);
+          if (remaining.empty()) break;
+          auto r =
+              ledger.execute(inv::Transfer{.lot = remaining.front(), .to = freezers[*target].loc});
+          if (!r.ok()) break;  // target full: the next trip looks for another unit
+          samples_rescued += 1;
+        }
+        rescue_next_box(ti);
+      },
+      0, kRescueBox, static_cast<std::uint32_t>(ti));
 }
 
 void LabModel::Impl::finish(std::size_t ti) {
@@ -582,8 +607,7 @@ void LabModel::Impl::finish_freezer_work(const TicketInfo& info) {
       const bool warm = fz.model.payload_c() > fz.def.setpoint_c + 2.0 * fz.def.hysteresis_k ||
                         !fz.powered_and_cooling();
       if (fz.model.compressor_failed() && !fz.repair_open)
-        open_ticket(core::TicketKind::Repair, f, 1, false, "refrigeration",
-                    sim::mean(fz.repair));
+        open_ticket(core::TicketKind::Repair, f, 1, false, "refrigeration", sim::mean(fz.repair));
       if (warm && sc.policies.rescue.enabled && !fz.rescue_open && !fz.damaged &&
           !ledger.state().lots_in(fz.loc).empty())
         open_ticket(core::TicketKind::SampleRescue, f, 0, true, "freezer", 3600.0);
@@ -616,12 +640,13 @@ void LabModel::Impl::shift_sync() {
   const core::Instant now = clock.now();
   for (const auto& t : techs) {
     if (t.calendar.empty()) continue;
-    auto b = t.calendar.on_shift(now) ? t.calendar.shift_end(now)
-                                      : t.calendar.next_shift_start(now);
+    auto b =
+        t.calendar.on_shift(now) ? t.calendar.shift_end(now) : t.calendar.next_shift_start(now);
     if (b && *b > now && (!next || *b < *next)) next = b;
   }
   if (next && clock.to_sim(*next) <= end)
-    sim.schedule_at(clock.to_sim(*next), [this] { shift_sync(); }, -1, kShiftSync, 0);
+    sim.schedule_at(
+        clock.to_sim(*next), [this] { shift_sync(); }, -1, kShiftSync, 0);
 }
 
 // [SECTION] KPIs ---------------------------------------------------------------------------

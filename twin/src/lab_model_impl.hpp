@@ -1,7 +1,6 @@
 #pragma once
 // Internal to twin/src: the lab model's entities and its Impl, shared by lab_model.cpp (freezers,
 // technicians) and lab_stock.cpp (items, demand, replenishment).
-#include "labtwin/twin/lab_model.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -10,6 +9,7 @@
 #include <numbers>
 #include <stdexcept>
 #include <string>
+
 #include "labtwin/core/dispatch/dispatcher.hpp"
 #include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/core/policy/policies.hpp"
@@ -19,6 +19,7 @@
 #include "labtwin/sim/simulation.hpp"
 #include "labtwin/sim/units.hpp"
 #include "labtwin/twin/freezer_model.hpp"
+#include "labtwin/twin/lab_model.hpp"
 #include "labtwin/twin/sim_ports.hpp"
 #include "labtwin/twin/site_graph.hpp"
 
@@ -102,10 +103,18 @@ inline double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 inline core::DispatcherConfig dispatcher_config(DispatchPolicy p) {
   core::DispatcherConfig c;
   switch (p) {
-    case DispatchPolicy::edf: c.policy = core::PolicyKind::EarliestDeadline; break;
-    case DispatchPolicy::nearest: c.policy = core::PolicyKind::NearestQualified; break;
-    case DispatchPolicy::optimal: c.policy = core::PolicyKind::OptimalBatch; break;
-    case DispatchPolicy::priority_fifo: c.policy = core::PolicyKind::PriorityFifo; break;
+    case DispatchPolicy::edf:
+      c.policy = core::PolicyKind::EarliestDeadline;
+      break;
+    case DispatchPolicy::nearest:
+      c.policy = core::PolicyKind::NearestQualified;
+      break;
+    case DispatchPolicy::optimal:
+      c.policy = core::PolicyKind::OptimalBatch;
+      break;
+    case DispatchPolicy::priority_fifo:
+      c.policy = core::PolicyKind::PriorityFifo;
+      break;
   }
   return c;
 }
@@ -126,12 +135,12 @@ struct Freezer {
   sim::EventId alarm_timer{};
   bool alarm_raised = false;
   bool door_ajar = false;
-  int doors_open = 0;          // routine openings in progress
-  bool fault = false;          // compressor failed, power lost or door ajar: needs a response
-  double fault_since = 0.0;    // sim seconds
-  bool damaged = false;        // payload beyond the storage class limit (lots written off)
-  bool rescue_open = false;    // a rescue ticket is open for this unit
-  bool repair_open = false;    // a repair ticket is open for this unit
+  int doors_open = 0;        // routine openings in progress
+  bool fault = false;        // compressor failed, power lost or door ajar: needs a response
+  double fault_since = 0.0;  // sim seconds
+  bool damaged = false;      // payload beyond the storage class limit (lots written off)
+  bool rescue_open = false;  // a rescue ticket is open for this unit
+  bool repair_open = false;  // a repair ticket is open for this unit
   std::optional<sim::Distribution> ttf;
   sim::Distribution repair;
   sim::Distribution door_duration;
@@ -140,8 +149,12 @@ struct Freezer {
   Freezer(FreezerDef d, FreezerParams p, sim::Distribution rep, sim::Distribution door,
           sim::RandomStream door_stream, sim::RandomStream fail_stream,
           sim::RandomStream repair_stream)
-      : def(std::move(d)), model(std::move(p)), repair(std::move(rep)),
-        door_duration(std::move(door)), door_rng(door_stream), fail_rng(fail_stream),
+      : def(std::move(d)),
+        model(std::move(p)),
+        repair(std::move(rep)),
+        door_duration(std::move(door)),
+        door_rng(door_stream),
+        fail_rng(fail_stream),
         repair_rng(repair_stream) {}
   bool powered_and_cooling() const { return !model.compressor_failed() && model.power_ok(); }
 };
@@ -149,18 +162,18 @@ struct Freezer {
 struct Tech {
   std::string id;
   std::size_t site = 0;
-  std::string ticket;          // current ticket, empty when idle
-  sim::EventId pending{};      // arrival, work completion or next rescue box
-  double busy_since = 0.0;     // sim seconds when the current ticket was taken
-  double busy_seconds = 0.0;   // accumulated
+  std::string ticket;         // current ticket, empty when idle
+  sim::EventId pending{};     // arrival, work completion or next rescue box
+  double busy_since = 0.0;    // sim seconds when the current ticket was taken
+  double busy_seconds = 0.0;  // accumulated
   core::ShiftCalendar calendar;
 };
 
 struct TicketInfo {
   core::TicketKind kind{};
-  std::size_t freezer = 0;          // the unit concerned (freezer tickets)
-  std::size_t item = 0;             // the item concerned (receiving QC)
-  inv::LotId lot = inv::kNoLot;     // the lot to inspect (receiving QC)
+  std::size_t freezer = 0;       // the unit concerned (freezer tickets)
+  std::size_t item = 0;          // the item concerned (receiving QC)
+  inv::LotId lot = inv::kNoLot;  // the lot to inspect (receiving QC)
   double opened = 0.0;
   bool arrived = false;
 };
@@ -177,7 +190,7 @@ struct StockItem {
   std::optional<sim::Distribution> lead_time;   // absent: zero lead time
   std::optional<std::size_t> pick_freezer;      // the unit whose door a pick opens
   sim::RandomStream demand_rng, lead_rng;
-  double rate_max = 0.0;                        // thinning bound of the demand rate (1/s)
+  double rate_max = 0.0;  // thinning bound of the demand rate (1/s)
   double backorders = 0.0;
   double demand = 0.0, filled = 0.0, orders = 0.0, expired = 0.0, expired_value = 0.0;
   double stockout_since = -1.0, stockout_seconds = 0.0;  // time with nothing available

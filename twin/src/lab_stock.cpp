@@ -2,12 +2,12 @@
 // core's ledger and reorder policies.
 //
 // Demand is a Poisson process per item (or evenly spaced with `distribution: deterministic`;
-// one unit per arrival; weekends scaled by weekend_factor, by thinning); a unit is issued FEFO from released stock at its site, else it
-// is backordered. Continuous-review policies are consulted after every demand and receipt;
-// periodic ones at their review instants (before any demand at the same instant). Orders are
-// purchase orders in the ledger; the supplier delivers after the item's lead time; receipts
-// wait in quarantine for a technician with the `qc` skill (or are released at once when
-// nobody has that skill), and released stock first fills backorders.
+// one unit per arrival; weekends scaled by weekend_factor, by thinning); a unit is issued FEFO from
+// released stock at its site, else it is backordered. Continuous-review policies are consulted
+// after every demand and receipt; periodic ones at their review instants (before any demand at the
+// same instant). Orders are purchase orders in the ledger; the supplier delivers after the item's
+// lead time; receipts wait in quarantine for a technician with the `qc` skill (or are released at
+// once when nobody has that skill), and released stock first fills backorders.
 #include <cmath>
 
 #include "lab_model_impl.hpp"
@@ -29,13 +29,18 @@ core::PolicyDef policy_def(const InventoryPolicyDef& p, const std::string& where
     return core::ReviewSchedule{core::Span{p.R->ticks}, core::Instant{origin_us}};
   };
   switch (p.type) {
-    case InventoryPolicyType::sS: return core::SsDef{need(p.s, "s"), need(p.S, "S"), {}};
-    case InventoryPolicyType::sQ: return core::SQDef{need(p.s, "s"), need(p.Q, "Q"), {}};
-    case InventoryPolicyType::RS: return core::RSDef{review(), need(p.S, "S"), {}};
+    case InventoryPolicyType::sS:
+      return core::SsDef{need(p.s, "s"), need(p.S, "S"), {}};
+    case InventoryPolicyType::sQ:
+      return core::SQDef{need(p.s, "s"), need(p.Q, "Q"), {}};
+    case InventoryPolicyType::RS:
+      return core::RSDef{review(), need(p.S, "S"), {}};
     case InventoryPolicyType::RsS:
       return core::RsSDef{review(), need(p.s, "s"), need(p.S, "S"), {}};
-    case InventoryPolicyType::base_stock: return core::BaseStockDef{need(p.S, "S"), {}};
-    case InventoryPolicyType::minmax: return core::MinMaxDef{need(p.s, "s"), need(p.S, "S"), {}};
+    case InventoryPolicyType::base_stock:
+      return core::BaseStockDef{need(p.S, "S"), {}};
+    case InventoryPolicyType::minmax:
+      return core::MinMaxDef{need(p.s, "s"), need(p.S, "S"), {}};
   }
   throw std::invalid_argument(where + ".policy.type: unknown");
 }
@@ -103,25 +108,30 @@ void LabModel::Impl::build_items() {
       ledger.execute(inv::ReleaseQc{.lot = inv::LotId{lot.id}});
       if (d.shelf_life) {
         const inv::LotId id{lot.id};
-        sim.schedule_at(sim::Time{d.shelf_life->ticks}, [this, i, id] { expire(i, id); }, 0,
-                        kExpiry, static_cast<std::uint32_t>(i));
+        sim.schedule_at(
+            sim::Time{d.shelf_life->ticks}, [this, i, id] { expire(i, id); }, 0, kExpiry,
+            static_cast<std::uint32_t>(i));
       }
     }
     update_stockout(i);
     if (items[i].rate_max > 0) next_demand(i);
-    if (items[i].policy && items[i].policy->is_periodic()) schedule_review(i);
-    else if (items[i].policy) review(i);
+    if (items[i].policy && items[i].policy->is_periodic())
+      schedule_review(i);
+    else if (items[i].policy)
+      review(i);
   }
 }
 
 void LabModel::Impl::next_demand(std::size_t i) {
   auto& it = items[i];
   const bool regular = it.def.demand->distribution == "deterministic";
-  const double gap = regular ? 1.0 / it.rate_max : -std::log(it.demand_rng.uniform01()) / it.rate_max;
+  const double gap =
+      regular ? 1.0 / it.rate_max : -std::log(it.demand_rng.uniform01()) / it.rate_max;
   const double at = now_s() + gap;
   if (at > end.seconds()) return;
-  sim.schedule_at(sim::Time::from_seconds(at), [this, i] { on_demand(i); }, 0, kDemand,
-                  static_cast<std::uint32_t>(i));
+  sim.schedule_at(
+      sim::Time::from_seconds(at), [this, i] { on_demand(i); }, 0, kDemand,
+      static_cast<std::uint32_t>(i));
 }
 
 void LabModel::Impl::on_demand(std::size_t i) {
@@ -153,16 +163,26 @@ void LabModel::Impl::schedule_review(std::size_t i) {
   // Reviews run at priority -1: before any demand at the same instant.
   const sim::Time at = clock.to_sim(items[i].policy->next_review(clock.now()));
   if (at <= end)
-    sim.schedule_at(at, [this, i] { review(i); schedule_review_after(i); }, -1, kReview,
-                    static_cast<std::uint32_t>(i));
+    sim.schedule_at(
+        at,
+        [this, i] {
+          review(i);
+          schedule_review_after(i);
+        },
+        -1, kReview, static_cast<std::uint32_t>(i));
 }
 
 void LabModel::Impl::schedule_review_after(std::size_t i) {
   const core::Instant later = items[i].policy->next_review(clock.now() + core::Span{1});
   const sim::Time t = clock.to_sim(later);
   if (t <= end)
-    sim.schedule_at(t, [this, i] { review(i); schedule_review_after(i); }, -1, kReview,
-                    static_cast<std::uint32_t>(i));
+    sim.schedule_at(
+        t,
+        [this, i] {
+          review(i);
+          schedule_review_after(i);
+        },
+        -1, kReview, static_cast<std::uint32_t>(i));
 }
 
 void LabModel::Impl::review(std::size_t i) {
@@ -178,8 +198,10 @@ void LabModel::Impl::review(std::size_t i) {
 
 void LabModel::Impl::place_order(std::size_t i, double quantity) {
   auto& it = items[i];
-  auto r = ledger.execute(inv::RequestPo{
-      .sku = it.sku, .quantity = quantity, .site = it.site_loc, .supplier = "supplier/" + it.def.sku});
+  auto r = ledger.execute(inv::RequestPo{.sku = it.sku,
+                                         .quantity = quantity,
+                                         .site = it.site_loc,
+                                         .supplier = "supplier/" + it.def.sku});
   if (!r.ok()) throw std::logic_error("PO for " + it.def.sku + " rejected: " + r.reason);
   const inv::PoId po{r.id};
   ledger.execute(inv::AdvancePo{.po = po, .to = inv::PoState::Approved});
@@ -192,8 +214,9 @@ void LabModel::Impl::place_order(std::size_t i, double quantity) {
     receive(i, po, quantity);
     return;
   }
-  sim.schedule_at(at, [this, i, po, quantity] { receive(i, po, quantity); }, 0, kDelivery,
-                  static_cast<std::uint32_t>(i));
+  sim.schedule_at(
+      at, [this, i, po, quantity] { receive(i, po, quantity); }, 0, kDelivery,
+      static_cast<std::uint32_t>(i));
 }
 
 void LabModel::Impl::receive(std::size_t i, inv::PoId po, double quantity) {
@@ -202,16 +225,18 @@ void LabModel::Impl::receive(std::size_t i, inv::PoId po, double quantity) {
   const auto expiry = it.def.shelf_life
                           ? std::optional(clock.now() + core::Span{it.def.shelf_life->ticks})
                           : std::nullopt;
-  auto r = ledger.execute(inv::ReceivePo{.po = po,
-                                         .lot_code = it.def.sku + "/lot-" + std::to_string(++it.lots),
-                                         .quantity = quantity,
-                                         .location = it.store,
-                                         .expiry = expiry});
+  auto r =
+      ledger.execute(inv::ReceivePo{.po = po,
+                                    .lot_code = it.def.sku + "/lot-" + std::to_string(++it.lots),
+                                    .quantity = quantity,
+                                    .location = it.store,
+                                    .expiry = expiry});
   if (!r.ok()) throw std::logic_error("receipt of " + it.def.sku + " rejected: " + r.reason);
   const inv::LotId lot{r.id};
   if (expiry) {
-    sim.schedule_at(clock.to_sim(*expiry), [this, i, lot] { expire(i, lot); }, 0, kExpiry,
-                    static_cast<std::uint32_t>(i));
+    sim.schedule_at(
+        clock.to_sim(*expiry), [this, i, lot] { expire(i, lot); }, 0, kExpiry,
+        static_cast<std::uint32_t>(i));
   }
   if (qc_staffed) {
     TicketInfo info;

@@ -8,8 +8,9 @@
 
 namespace labtwin::twin {
 namespace {
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
-                                    boost::property<boost::edge_weight_t, double>>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property,
+                          boost::property<boost::edge_weight_t, double>>;
 }
 
 SiteGraph::SiteGraph(const ScenarioDef& sc) {
@@ -48,7 +49,8 @@ SiteGraph::SiteGraph(const ScenarioDef& sc) {
   const double drive = sc.travel.site_travel_time ? sc.travel.site_travel_time->seconds()
                                                   : kDefaultSiteTravelSeconds;
   for (auto a = hubs_.begin(); a != hubs_.end(); ++a)
-    for (auto b = std::next(a); b != hubs_.end(); ++b) boost::add_edge(a->second, b->second, drive, g);
+    for (auto b = std::next(a); b != hubs_.end(); ++b)
+      boost::add_edge(a->second, b->second, drive, g);
 
   dist_.assign(n_ * n_, core::Span{std::numeric_limits<std::int64_t>::max()});
   std::vector<double> d(n_);

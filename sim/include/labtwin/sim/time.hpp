@@ -33,8 +33,14 @@ struct Time {
   constexpr double hours() const { return seconds() / 3600.0; }
 
   constexpr auto operator<=>(const Time&) const = default;
-  constexpr Time& operator+=(Time o) { ticks += o.ticks; return *this; }
-  constexpr Time& operator-=(Time o) { ticks -= o.ticks; return *this; }
+  constexpr Time& operator+=(Time o) {
+    ticks += o.ticks;
+    return *this;
+  }
+  constexpr Time& operator-=(Time o) {
+    ticks -= o.ticks;
+    return *this;
+  }
   friend constexpr Time operator+(Time a, Time b) { return Time{a.ticks + b.ticks}; }
   friend constexpr Time operator-(Time a, Time b) { return Time{a.ticks - b.ticks}; }
   friend constexpr Time operator*(Time a, std::int64_t k) { return Time{a.ticks * k}; }

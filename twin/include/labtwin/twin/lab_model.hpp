@@ -20,10 +20,10 @@ namespace labtwin::twin {
 
 /// How to run a scenario (overrides of the scenario's own settings).
 struct RunOptions {
-  std::optional<std::uint64_t> seed;        ///< replaces `seed:`
-  std::optional<sim::Time> until;           ///< replaces `clock.horizon`
-  std::uint64_t replication = 0;            ///< replication index (keys the random streams)
-  std::vector<sim::Observer*> observers;    ///< attached to the kernel for the whole run
+  std::optional<std::uint64_t> seed;      ///< replaces `seed:`
+  std::optional<sim::Time> until;         ///< replaces `clock.horizon`
+  std::uint64_t replication = 0;          ///< replication index (keys the random streams)
+  std::vector<sim::Observer*> observers;  ///< attached to the kernel for the whole run
 };
 
 /// Stock facts of one item (at its demand site), for tests, reports and the GUI.

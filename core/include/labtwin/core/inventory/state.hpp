@@ -51,14 +51,14 @@ struct KeyedOutcome {
 
 /// Per-SKU running totals (the books).
 struct SkuBook {
-  double received = 0.0;      ///< sum of receipts
-  double issued = 0.0;        ///< sum of issues
-  double written_off = 0.0;   ///< sum of write-offs
-  double adjusted = 0.0;      ///< signed sum of adjustments
-  double on_hand = 0.0;       ///< sum of lot on_hand (maintained incrementally)
-  double reserved = 0.0;      ///< sum of lot reserved (maintained incrementally)
-  std::vector<LotId> lots{};  ///< lots with stock (on_hand > 0), unordered
-  std::vector<PoId> pos{};    ///< every purchase order for this SKU
+  double received = 0.0;         ///< sum of receipts
+  double issued = 0.0;           ///< sum of issues
+  double written_off = 0.0;      ///< sum of write-offs
+  double adjusted = 0.0;         ///< signed sum of adjustments
+  double on_hand = 0.0;          ///< sum of lot on_hand (maintained incrementally)
+  double reserved = 0.0;         ///< sum of lot reserved (maintained incrementally)
+  std::vector<LotId> lots{};     ///< lots with stock (on_hand > 0), unordered
+  std::vector<PoId> pos{};       ///< every purchase order for this SKU
   std::vector<PoId> open_pos{};  ///< POs still on order (requested .. shipped): on_order()
   bool operator==(const SkuBook&) const = default;
 };
