@@ -367,6 +367,13 @@ void validate_node(const TreeNode& node, const SchemaNode& schema, const std::st
           add(out, e.key_location, field_path(path, e.key), std::move(msg));
           continue;
         }
+        // `key:` or `key: ~` means "absent" for an optional key; a required one needs a value.
+        if (e.value.type == TreeNode::Type::null) {
+          if (it->required) {
+            add(out, e.key_location, field_path(path, e.key), "required key has no value");
+          }
+          continue;
+        }
         validate_node(e.value, it->node, field_path(path, e.key), out);
       }
       for (const auto& f : schema.fields) {

@@ -411,3 +411,14 @@ TEST(ScenarioLoader, TreeRoundTripsToFlowYaml) {
   EXPECT_EQ(t.find("a")->items[2].location.line, 1);
   EXPECT_EQ(t.find("a")->items[2].location.column, 16);
 }
+
+TEST(ScenarioLoader, NullMeansAbsentForOptionalKeys) {
+  const auto ok = la::load_scenario_string(
+      "labtwin: 1\nclock: {horizon: 1d, warmup: ~}\nmeta:\nsites: [{id: s, name: null}]\n",
+      "n.yaml");
+  ASSERT_TRUE(ok.ok()) << formatted(ok);
+  EXPECT_EQ(ok.scenario->clock.warmup, Time::zero());
+  EXPECT_EQ(ok.scenario->sites[0].name, "");
+  const auto bad = la::load_scenario_string("labtwin: 1\nclock: {horizon: ~}\n", "n.yaml");
+  EXPECT_EQ(formatted(bad), "n.yaml:2:9: error: clock.horizon: required key has no value\n");
+}
