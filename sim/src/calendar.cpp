@@ -1,7 +1,9 @@
 #include "labtwin/sim/calendar.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
+#include <new>
 
 #include "labtwin/sim/reference_calendar.hpp"
 
@@ -33,41 +35,58 @@ void HeapCalendar::grow() {
   slot_count_ += n;
 }
 
+HeapCalendar::~HeapCalendar() {
+  // Pending callbacks are destroyed with their chunks.
+  if (heap_ != nullptr) ::operator delete (heap_ - kHeapPad, std::align_val_t{64});
+}
+
+void HeapCalendar::reserve_heap(std::size_t n) {
+  if (n <= cap_) return;
+  if (n > (std::size_t{1} << 40)) throw std::length_error("HeapCalendar: heap too large");
+  void* raw = ::operator new ((n + kHeapPad) * sizeof(Entry), std::align_val_t{64});
+  Entry* fresh = static_cast<Entry*>(raw) + kHeapPad;
+  if (size_ != 0) std::memcpy(fresh, heap_, size_ * sizeof(Entry));
+  if (heap_ != nullptr) ::operator delete (heap_ - kHeapPad, std::align_val_t{64});
+  heap_ = fresh;
+  cap_ = n;
+}
+
 void HeapCalendar::reserve(std::size_t n) {
-  heap_.reserve(n);
+  reserve_heap(n);
   const std::size_t chunks = (n + (std::size_t{1} << kChunkBits) - 1) >> kChunkBits;
   chunks_.reserve(chunks);
   while (chunks_.size() < chunks) grow();
 }
 
 void HeapCalendar::clear() {
-  for (const Entry& e : heap_) {
-    Slot& s = slot(e.slot);
+  for (std::size_t i = 0; i < size_; ++i) {
+    const std::uint32_t idx = heap_[i].slot;
+    Slot& s = slot(idx);
     if (s.cb) {
       s.cb.reset();
       ++s.gen;
     }
-    free_slot(e.slot);
+    free_slot(idx);
   }
-  heap_.clear();
+  size_ = 0;
   cancelled_ = 0;
 }
 
 void HeapCalendar::compact() {
   // Drop cancelled entries, then rebuild the heap bottom-up (Floyd), O(n).
   std::size_t w = 0;
-  for (std::size_t r = 0; r < heap_.size(); ++r) {
+  for (std::size_t r = 0; r < size_; ++r) {
     if (slot(heap_[r].slot).cb) {
       heap_[w++] = heap_[r];
     } else {
       free_slot(heap_[r].slot);
     }
   }
-  heap_.resize(w);
+  size_ = w;
   cancelled_ = 0;
-  const std::size_t n = heap_.size();
+  const std::size_t n = size_;
   if (n < 2) return;
-  Entry* h = heap_.data();
+  Entry* h = heap_;
   for (std::size_t start = (n - 2) / 4 + 1; start-- > 0;) {
     const Entry e = h[start];
     std::size_t pos = start;

@@ -114,7 +114,6 @@ bool Simulation::execute_fast(std::int64_t limit) {
     ~Release() { cal.release(idx); }
   } release{fast_, e.slot};
   s.cb();
-  fast_.prefetch_next();
   return true;
 }
 

@@ -7,10 +7,12 @@
 /// that increases by one on every schedule() call.
 ///
 /// `HeapCalendar` is the fast implementation used by Simulation: a 4-ary implicit min-heap of
-/// 24-byte POD entries {time, key = (priority + 32768) << 48 | sequence, slot, kind}, compared
-/// as two 64-bit integers, plus a chunked pool of 32-byte slots holding the callback, the
-/// target id and the slot generation, recycled through an intrusive free list. Memory per
-/// pending event is therefore 24 + 32 = 56 bytes, with no allocation per event in steady state
+/// 16-byte POD entries {time, slot, kind}, laid out so that the four children of a node share
+/// one 64-byte cache line, plus a chunked pool of 40-byte slots holding the callback, the
+/// order key (priority + 32768) << 48 | sequence, the target id and the slot generation,
+/// recycled through an intrusive free list. Entries are compared by time alone; the slot keys
+/// are read only to break ties between equal times (rare with microsecond ticks). Memory per
+/// pending event is 16 + 40 = 56 bytes, with no allocation per event in steady state
 /// (callbacks capturing more than 16 bytes are the exception: they are boxed on the heap).
 /// Cancellation is O(1) and lazy: the callback is destroyed at once and the heap entry is
 /// skipped when it reaches the top (or dropped by a compaction when more than half of the heap
@@ -20,6 +22,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "labtwin/sim/event_id.hpp"
@@ -77,17 +81,17 @@ namespace detail {
 /// Fast calendar: 4-ary heap of POD keys + pooled callback slots (see file comment).
 class HeapCalendar final : public Calendar {
  public:
-  /// Heap entry (24 bytes).
+  /// Heap entry (16 bytes; four siblings share one 64-byte cache line).
   struct Entry {
     std::int64_t time;   ///< ticks
-    std::uint64_t key;   ///< (priority + 32768) << 48 | sequence
-    std::uint32_t slot;  ///< index into the slot pool
+    std::uint32_t slot;  ///< index into the slot pool (its key breaks time ties)
     std::uint32_t kind;  ///< event kind
   };
-  /// Pooled callback slot (32 bytes). A free slot has an empty callback and keeps the index
+  /// Pooled callback slot (40 bytes). A free slot has an empty callback and keeps the index
   /// of the next free slot in `target`.
   struct Slot {
     Callback cb;               ///< empty when free or cancelled
+    std::uint64_t key = 0;     ///< (priority + 32768) << 48 | sequence: order at equal time
     std::uint32_t gen = 0;     ///< bumped when the event runs or is cancelled
     std::uint32_t target = 0;  ///< target id (next free index while free)
   };
@@ -98,24 +102,14 @@ class HeapCalendar final : public Calendar {
   HeapCalendar() = default;
   HeapCalendar(const HeapCalendar&) = delete;
   HeapCalendar& operator=(const HeapCalendar&) = delete;
-  ~HeapCalendar() override = default;
+  ~HeapCalendar() override;
 
   /// Calendar interface.
   EventId schedule(Time t, int priority, std::uint32_t kind, std::uint32_t target,
                    Callback cb) override {
-    if (priority < kMinPriority || priority > kMaxPriority) [[unlikely]]
-      detail::throw_bad_priority(priority);
     if (!cb) [[unlikely]]
       detail::throw_empty_callback();
-    if (seq_ >= (std::uint64_t{1} << 48)) [[unlikely]]
-      detail::throw_sequence_exhausted();
-    const std::uint32_t idx = acquire_slot();
-    Slot& s = slot(idx);
-    s.cb = std::move(cb);
-    s.target = target;
-    const std::uint64_t key = (static_cast<std::uint64_t>(priority - kMinPriority) << 48) | seq_++;
-    push_entry(Entry{t.ticks, key, idx, kind});
-    return EventId{idx, s.gen};
+    return schedule_fn(t, priority, kind, target, std::move(cb));
   }
   /// schedule() constructing the callable directly in its slot (the hot path).
   template <class F>
@@ -124,12 +118,18 @@ class HeapCalendar final : public Calendar {
       detail::throw_bad_priority(priority);
     if (seq_ >= (std::uint64_t{1} << 48)) [[unlikely]]
       detail::throw_sequence_exhausted();
+    if (size_ == cap_) [[unlikely]]
+      grow_heap();
     const std::uint32_t idx = acquire_slot();
     Slot& s = slot(idx);
-    s.cb.emplace(std::forward<F>(f));
+    if constexpr (std::is_same_v<std::decay_t<F>, Callback>) {
+      s.cb = std::forward<F>(f);
+    } else {
+      s.cb.emplace(std::forward<F>(f));
+    }
     s.target = target;
-    const std::uint64_t key = (static_cast<std::uint64_t>(priority - kMinPriority) << 48) | seq_++;
-    push_entry(Entry{t.ticks, key, idx, kind});
+    s.key = (static_cast<std::uint64_t>(priority - kMinPriority) << 48) | seq_++;
+    push_entry(Entry{t.ticks, idx, kind});
     return EventId{idx, s.gen};
   }
   /// Calendar interface (O(1), lazy).
@@ -140,15 +140,15 @@ class HeapCalendar final : public Calendar {
     s.cb.reset();
     ++s.gen;
     ++cancelled_;
-    if (cancelled_ > 1024 && cancelled_ * 2 > heap_.size()) compact();
+    if (cancelled_ > 1024 && cancelled_ * 2 > size_) compact();
     return true;
   }
   /// Calendar interface.
-  std::size_t size() const override { return heap_.size() - cancelled_; }
+  std::size_t size() const override { return size_ - cancelled_; }
   /// Calendar interface.
   bool next_time(Time& t) override {
     skip_cancelled();
-    if (heap_.empty()) return false;
+    if (size_ == 0) return false;
     t = Time{heap_[0].time};
     return true;
   }
@@ -169,11 +169,10 @@ class HeapCalendar final : public Calendar {
   /// cancel() of it now fails). The callback stays in place until release(e.slot).
   bool pop_live(Entry& out, std::int64_t limit = INT64_MAX) {
     for (;;) {
-      if (heap_.empty() || heap_[0].time > limit) return false;
+      if (size_ == 0 || heap_[0].time > limit) return false;
       out = heap_[0];
       pop_top();
-      // Warm the cache for the next event's slot while this one runs.
-      if (!heap_.empty()) __builtin_prefetch(&slot(heap_[0].slot));
+      prefetch_upcoming();
       Slot& s = slot(out.slot);
       if (s.cb) [[likely]] {
         ++s.gen;
@@ -187,13 +186,15 @@ class HeapCalendar final : public Calendar {
   Slot& slot(std::uint32_t idx) {
     return chunks_[idx >> kChunkBits][idx & ((1u << kChunkBits) - 1)];
   }
-  /// Prefetches what the next event's callback will touch (see SmallFunction::prefetch_hint);
-  /// its slot was prefetched when the current event was popped, so it is normally cached.
+  /// Slot by index (const).
+  const Slot& slot(std::uint32_t idx) const {
+    return chunks_[idx >> kChunkBits][idx & ((1u << kChunkBits) - 1)];
+  }
+  /// Prefetches what the next event's callback will touch (see SmallFunction::prefetch_hint).
+  /// pop_live() already does this; kept for callers driving the calendar by hand.
   void prefetch_next() const {
-    if (heap_.empty()) return;
-    const std::uint32_t i = heap_[0].slot;
-    if (const void* p = chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)].cb.prefetch_hint())
-      __builtin_prefetch(p);
+    if (size_ == 0) return;
+    if (const void* p = slot(heap_[0].slot).cb.prefetch_hint()) __builtin_prefetch(p);
   }
   /// Destroys the callback of a popped entry and recycles its slot.
   void release(std::uint32_t idx) {
@@ -202,22 +203,28 @@ class HeapCalendar final : public Calendar {
   }
   /// Full description of a popped entry.
   EventInfo info_of(const Entry& e, const Slot& s) const {
-    return EventInfo{Time{e.time}, static_cast<std::int32_t>(e.key >> 48) + kMinPriority, e.kind,
-                     s.target, e.key & ((std::uint64_t{1} << 48) - 1)};
+    return EventInfo{Time{e.time}, static_cast<std::int32_t>(s.key >> 48) + kMinPriority, e.kind,
+                     s.target, s.key & ((std::uint64_t{1} << 48) - 1)};
   }
   /// Pre-allocates room for n pending events.
   void reserve(std::size_t n);
   /// Bytes held by the heap array and the slot pool (capacity, not just size).
   std::size_t memory_bytes() const {
-    return heap_.capacity() * sizeof(Entry) + chunks_.size() * (sizeof(Slot) << kChunkBits) +
-           chunks_.capacity() * sizeof(void*);
+    return (cap_ == 0 ? 0 : (cap_ + kHeapPad) * sizeof(Entry)) +
+           chunks_.size() * (sizeof(Slot) << kChunkBits) + chunks_.capacity() * sizeof(void*);
   }
   /// Heap entries including lazily cancelled ones.
-  std::size_t heap_entries() const { return heap_.size(); }
+  std::size_t heap_entries() const { return size_; }
 
  private:
-  static bool less(const Entry& a, const Entry& b) {
-    return a.time < b.time || (a.time == b.time && a.key < b.key);
+  // The heap array starts 3 entries into a 64-byte aligned block, so the four children
+  // 4i+1..4i+4 of every node share one cache line.
+  static constexpr std::size_t kHeapPad = 3;
+
+  // Order of two entries; equal times (rare with microsecond ticks) fall back to the slot keys.
+  bool less(const Entry& a, const Entry& b) const {
+    if (a.time != b.time) return a.time < b.time;
+    return slot(a.slot).key < slot(b.slot).key;
   }
   std::uint32_t acquire_slot() {
     if (free_head_ == kNoSlot) [[unlikely]]
@@ -231,9 +238,8 @@ class HeapCalendar final : public Calendar {
     free_head_ = idx;
   }
   void push_entry(const Entry& e) {
-    std::size_t pos = heap_.size();
-    heap_.push_back(e);
-    Entry* h = heap_.data();
+    std::size_t pos = size_++;
+    Entry* h = heap_;
     while (pos > 0) {
       const std::size_t parent = (pos - 1) >> 2;
       if (!less(e, h[parent])) break;
@@ -246,15 +252,23 @@ class HeapCalendar final : public Calendar {
   // per level, no compare against the moved element), then the last entry sifts up from
   // there (Floyd's bottom-up heuristic; cheap because the last entry usually belongs low).
   void pop_top() {
-    const Entry last = heap_.back();
-    heap_.pop_back();
-    const std::size_t n = heap_.size();
+    const std::size_t n = --size_;
     if (n == 0) return;
-    Entry* h = heap_.data();
+    Entry* h = heap_;
+    const Entry last = h[n];
     std::size_t pos = 0;
     for (;;) {
       const std::size_t c = 4 * pos + 1;
       if (c + 3 < n) {
+        // The four children's own children are the 16 entries (4 aligned cache lines) from
+        // 4c + 1: fetch them while this level is compared, so the descent does not wait for
+        // memory once per level.
+        const std::size_t g = 4 * c + 1;
+        if (g < n) {
+          const std::uintptr_t p = reinterpret_cast<std::uintptr_t>(h + g);
+          for (std::uintptr_t line = 0; line < 256; line += 64)
+            __builtin_prefetch(reinterpret_cast<const void*>(p + line));
+        }
         const std::size_t a = less(h[c + 1], h[c]) ? c + 1 : c;
         const std::size_t b = less(h[c + 3], h[c + 2]) ? c + 3 : c + 2;
         const std::size_t m = less(h[b], h[a]) ? b : a;
@@ -277,8 +291,27 @@ class HeapCalendar final : public Calendar {
     }
     h[pos] = last;
   }
+  // Called after each pop, before the popped callback runs. Warms the slot of the likely
+  // event after next (the earliest of the root's children, whose line the pop just wrote) so
+  // it has a whole event's time to arrive, and, from the next event's slot (warmed by the
+  // previous pop), what its callback will touch (a process frame: the lines around the hint).
+  void prefetch_upcoming() const {
+    if (size_ == 0) return;
+    const Entry* h = heap_;
+    if (size_ >= 5) {
+      const Entry* a = h[2].time < h[1].time ? h + 2 : h + 1;
+      const Entry* b = h[4].time < h[3].time ? h + 4 : h + 3;
+      __builtin_prefetch(&slot((b->time < a->time ? b : a)->slot));
+    }
+    const Slot& next = slot(h[0].slot);
+    if (const void* p = next.cb.prefetch_hint()) {
+      const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+      for (std::uintptr_t off = 0; off < 256; off += 64)
+        __builtin_prefetch(reinterpret_cast<const void*>(a - 64 + off));
+    }
+  }
   void skip_cancelled() {
-    while (!heap_.empty() && !slot(heap_[0].slot).cb) {
+    while (size_ != 0 && !slot(heap_[0].slot).cb) {
       const std::uint32_t idx = heap_[0].slot;
       pop_top();
       --cancelled_;
@@ -286,9 +319,13 @@ class HeapCalendar final : public Calendar {
     }
   }
   void grow();
+  void grow_heap() { reserve_heap(cap_ < 64 ? 64 : 2 * cap_); }
+  void reserve_heap(std::size_t n);
   void compact();
 
-  std::vector<Entry> heap_;
+  Entry* heap_ = nullptr;  // kHeapPad entries into a 64-byte aligned block
+  std::size_t size_ = 0;
+  std::size_t cap_ = 0;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
   std::uint32_t slot_count_ = 0;
   std::uint32_t free_head_ = kNoSlot;
