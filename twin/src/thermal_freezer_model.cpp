@@ -91,18 +91,43 @@ FreezerModel::FreezerModel(FreezerParams params, double start_time)
   if (!std::isfinite(start_time)) {
     throw std::invalid_argument("FreezerModel: start_time must be finite");
   }
+  closed2_ = two_node(closed_, params_.cooling_power_w);
+  open2_ = two_node(open_, params_.cooling_power_w);
   recompute_equilibria();
   set_temperatures(params_.setpoint_c, params_.setpoint_c);
 }
 
+FreezerModel::TwoNodeMode FreezerModel::two_node(const LinearThermalMode& mode,
+                                                 double cooling_power_w) {
+  TwoNodeMode m{};
+  for (int i = 0; i < 2; ++i) {
+    const auto si = static_cast<std::size_t>(i);
+    m.rate[si] = mode.rates()[si];
+    // x_eq = T_amb + K^-1 q with q = (-Q_c, 0): only column kAir of K^-1 contributes.
+    m.eq_shift[si] = mode.inverse_conductance(i, kAir) * -cooling_power_w;
+    for (int j = 0; j < 2; ++j) {
+      m.v[si][static_cast<std::size_t>(j)] = mode.eigenvector(i, j);
+      m.v_inv[si][static_cast<std::size_t>(j)] = mode.inverse_eigenvector(i, j);
+    }
+  }
+  return m;
+}
+
 void FreezerModel::recompute_equilibria() {
-  NodeVector off{};
-  NodeVector on{};
-  on[kAir] = -params_.cooling_power_w;
-  eq_[0] = closed_.equilibrium(ambient_c_, off);
-  eq_[1] = closed_.equilibrium(ambient_c_, on);
-  eq_[2] = open_.equilibrium(ambient_c_, off);
-  eq_[3] = open_.equilibrium(ambient_c_, on);
+  // K 1 = g makes the no-load equilibrium exactly T_amb; with the compressor running it is
+  // shifted by the precomputed K^-1 q (same values LinearThermalMode::equilibrium gives).
+  const TwoNodeMode* modes[2] = {&closed2_, &open2_};
+  for (int door = 0; door < 2; ++door) {
+    const TwoNodeMode& m = *modes[door];
+    NodeVector& off = eq_[door * 2];
+    NodeVector& on = eq_[door * 2 + 1];
+    off = NodeVector{};
+    on = NodeVector{};
+    off[kAir] = ambient_c_;
+    off[kPayload] = ambient_c_;
+    on[kAir] = ambient_c_ + m.eq_shift[kAir];
+    on[kPayload] = ambient_c_ + m.eq_shift[kPayload];
+  }
 }
 
 const NodeVector& FreezerModel::equilibrium() const {
@@ -185,15 +210,28 @@ void FreezerModel::set_ambient(double ambient_c) {
 }
 
 void FreezerModel::search(double horizon) {
-  const LinearThermalMode& mode = current_mode();
+  const TwoNodeMode& m = mode2();
   const NodeVector& eq = equilibrium();
+  // Modal amplitudes z = V^-1 (x - x_eq); each node is x_eq + sum_i V[node][i] z_i e^{r_i t}.
+  const double d_air = x_[kAir] - eq[kAir];
+  const double d_pay = x_[kPayload] - eq[kPayload];
+  const double z0 = m.v_inv[0][0] * d_air + m.v_inv[0][1] * d_pay;
+  const double z1 = m.v_inv[1][0] * d_air + m.v_inv[1][1] * d_pay;
+  ExpSum air;
+  air.terms = 2;
+  air.constant = eq[kAir];
+  air.coef[0] = m.v[kAir][0] * z0;
+  air.coef[1] = m.v[kAir][1] * z1;
+  air.rate[0] = m.rate[0];
+  air.rate[1] = m.rate[1];
+
   std::optional<FreezerEvent> best;
   double h = horizon;
   // Once the thermostat bounds the horizon, exp(rate * h) is shared by every other candidate:
   // each term is monotone, so on [0, h] it lies between its two end values, and a level outside
   // the resulting range is never reached (no further exponentials needed).
   bool have_bound = false;
-  NodeVector end_factor{};
+  double end_factor[2] = {0.0, 0.0};
   const auto consider = [&](const ExpSum& f, double level, bool active, FreezerEventKind rise,
                             FreezerEventKind fall, int index) {
     // An active condition can only end by a downward crossing, an inactive one only start by
@@ -201,7 +239,7 @@ void FreezerModel::search(double horizon) {
     if (have_bound) {
       double hi = f.constant - level;
       double lo = hi;
-      for (int i = 0; i < f.terms; ++i) {
+      for (int i = 0; i < 2; ++i) {
         const auto si = static_cast<std::size_t>(i);
         const double end = f.coef[si] * end_factor[si];
         hi += std::max(f.coef[si], end);
@@ -216,21 +254,31 @@ void FreezerModel::search(double horizon) {
       best = FreezerEvent{now_ + *t, active ? fall : rise, index};
     }
   };
-  const std::array<ExpSum, kMaxThermalNodes> traj = mode.trajectories(x_, eq);
-  const ExpSum& air = traj[kAir];
   consider(air, demand_ ? thermostat_off_c() : thermostat_on_c(), demand_,
            FreezerEventKind::kThermostatOn, FreezerEventKind::kThermostatOff, -1);
+  step_valid_ = false;
   if (std::isfinite(h)) {
-    for (int i = 0; i < air.terms; ++i) {
+    // expm1 at the step advance_to() will take to this event (the same dt it computes), kept
+    // for that propagation; its +1 is the end factor of the bound.
+    const double dt = (now_ + h) - now_;
+    step_dt_ = dt;
+    step_z_[0] = z0;
+    step_z_[1] = z1;
+    for (int i = 0; i < 2; ++i) {
       const auto si = static_cast<std::size_t>(i);
-      end_factor[si] = std::exp(air.rate[si] * h);
+      step_em_[si] = std::expm1(m.rate[si] * dt);
+      end_factor[si] = step_em_[si] + 1.0;
     }
+    step_valid_ = true;
     have_bound = true;
   }
   consider(air, params_.alarm_high_c, alarm_, FreezerEventKind::kAlarmHigh,
            FreezerEventKind::kAlarmClear, -1);
   if (!damaged_.empty()) {
-    const ExpSum& payload = traj[kPayload];
+    ExpSum payload = air;
+    payload.constant = eq[kPayload];
+    payload.coef[0] = m.v[kPayload][0] * z0;
+    payload.coef[1] = m.v[kPayload][1] * z1;
     for (std::size_t i = 0; i < damaged_.size(); ++i) {
       consider(payload, params_.damage_limits[i].payload_limit_c, damaged_[i] != 0,
                FreezerEventKind::kDamageLimit, FreezerEventKind::kDamageRecovered,
@@ -247,6 +295,7 @@ std::optional<FreezerEvent> FreezerModel::next_event(double horizon) {
     throw std::invalid_argument("FreezerModel::next_event: horizon must be >= 0 s, got " +
                                 std::to_string(horizon));
   }
+  lookahead_ = horizon;
   const double until = now_ + horizon;
   if (!pending_valid_ || (!pending_ && pending_until_ < until)) search(horizon);
   if (pending_ && pending_->time <= until) return pending_;
@@ -256,12 +305,39 @@ std::optional<FreezerEvent> FreezerModel::next_event(double horizon) {
 void FreezerModel::propagate_to(double t) {
   const double dt = t - now_;
   if (dt <= 0.0) return;
-  NodeVector step_integral{};
-  x_ = current_mode().propagate_with_integral(x_, equilibrium(), dt, step_integral);
-  integral_[kAir] += step_integral[kAir];
-  integral_[kPayload] += step_integral[kPayload];
+  const TwoNodeMode& m = mode2();
+  const NodeVector& eq = equilibrium();
+  double z[2];
+  double em[2];
+  if (step_valid_ && dt == step_dt_) {
+    // The step the last search prepared: same state, same dt, so reuse its exponentials.
+    for (int i = 0; i < 2; ++i) {
+      z[i] = step_z_[i];
+      em[i] = step_em_[i];
+    }
+  } else {
+    const double d_air = x_[kAir] - eq[kAir];
+    const double d_pay = x_[kPayload] - eq[kPayload];
+    z[0] = m.v_inv[0][0] * d_air + m.v_inv[0][1] * d_pay;
+    z[1] = m.v_inv[1][0] * d_air + m.v_inv[1][1] * d_pay;
+    em[0] = std::expm1(m.rate[0] * dt);
+    em[1] = std::expm1(m.rate[1] * dt);
+  }
+  // One expm1 per mode gives both exp(r dt) = expm1 + 1 and the integral factor expm1 / r.
+  double zx[2];
+  double zi[2];
+  for (int i = 0; i < 2; ++i) {
+    zx[i] = z[i] * (em[i] + 1.0);
+    zi[i] = z[i] * (em[i] / m.rate[i]);
+  }
+  for (int node = 0; node < 2; ++node) {
+    const auto sn = static_cast<std::size_t>(node);
+    x_[sn] = eq[sn] + m.v[sn][0] * zx[0] + m.v[sn][1] * zx[1];
+    integral_[sn] += eq[sn] * dt + m.v[sn][0] * zi[0] + m.v[sn][1] * zi[1];
+  }
   if (compressor_on()) on_time_ += dt;
   now_ = t;
+  step_valid_ = false;
 }
 
 void FreezerModel::apply(const FreezerEvent& ev) {
@@ -299,7 +375,9 @@ void FreezerModel::advance_to(double t, std::vector<FreezerEvent>* log) {
   }
   for (;;) {
     if (!pending_valid_ || (!pending_ && pending_until_ < t)) {
-      search(t - now_ + kEventTolerance);
+      // Search as far as the caller last asked next_event() to look, so that its next call
+      // (after this advance) is answered from the cache instead of a second search.
+      search(std::max(t - now_ + kEventTolerance, lookahead_));
     }
     if (pending_ && pending_->time <= t + kEventTolerance) {
       FreezerEvent ev = *pending_;

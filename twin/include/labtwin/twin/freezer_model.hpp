@@ -157,14 +157,30 @@ class FreezerModel {
  private:
   const NodeVector& equilibrium() const;
   void recompute_equilibria();
-  void invalidate() { pending_valid_ = false; }
+  void invalidate() {
+    pending_valid_ = false;
+    step_valid_ = false;
+  }
   void search(double horizon);
   void propagate_to(double t);
   void apply(const FreezerEvent& ev);
 
+  // The two-node closed form of one door state, copied out of LinearThermalMode so the hot
+  // path runs on plain scalars: x - x_eq = V z, z(t) = z(0) exp(rate t).
+  struct TwoNodeMode {
+    double rate[2];
+    double v[2][2];      // V[node][mode]
+    double v_inv[2][2];  // V^-1[mode][node]
+    double eq_shift[2];  // K^-1 q with the compressor running: x_eq = T_amb + eq_shift
+  };
+  static TwoNodeMode two_node(const LinearThermalMode& mode, double cooling_power_w);
+  const TwoNodeMode& mode2() const { return door_open_ ? open2_ : closed2_; }
+
   FreezerParams params_;
   LinearThermalMode closed_;
   LinearThermalMode open_;
+  TwoNodeMode closed2_{};
+  TwoNodeMode open2_{};
   NodeVector eq_[4]{};  // [door_open * 2 + running]
   NodeVector x_{};
   NodeVector integral_{};
@@ -183,6 +199,15 @@ class FreezerModel {
   bool pending_valid_ = false;
   std::optional<FreezerEvent> pending_;
   double pending_until_ = 0.0;
+  // The last search's modal amplitudes and expm1(rate * step_dt_) at the step to the thermostat
+  // event it found: the advance to that event reuses them instead of new exponentials.
+  bool step_valid_ = false;
+  double step_dt_ = 0.0;
+  double step_z_[2]{};
+  double step_em_[2]{};
+  // Horizon of the last next_event() call: advance_to() searches this far after applying an
+  // event, so the caller's following next_event() finds the result cached.
+  double lookahead_ = 0.0;
 };
 
 }  // namespace labtwin::twin

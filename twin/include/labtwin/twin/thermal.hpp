@@ -83,6 +83,14 @@ class LinearThermalMode {
   /// All node trajectories at once (one modal projection); entries past nodes() are empty.
   std::array<ExpSum, kMaxThermalNodes> trajectories(const NodeVector& x0,
                                                     const NodeVector& x_eq) const;
+  /// Entry (node, mode) of the eigenvector matrix V (x - x_eq = V z); indices
+  /// 0..kMaxThermalNodes-1, 0 past nodes().
+  double eigenvector(int node, int mode) const { return v_[index(node, mode)]; }
+  /// Entry (mode, node) of V^-1 (z = V^-1 (x - x_eq)); indices
+  /// 0..kMaxThermalNodes-1, 0 past nodes().
+  double inverse_eigenvector(int mode, int node) const { return v_inv_[index(mode, node)]; }
+  /// Entry (i, j) of K^-1 (K/W); indices 0..kMaxThermalNodes-1, 0 past nodes().
+  double inverse_conductance(int i, int j) const { return k_inv_[index(i, j)]; }
   /// dx/dt = C^-1 (-K x + g T_amb + q), for numerical reference integrators and tests.
   NodeVector derivative(const NodeVector& x, double ambient_c, const NodeVector& heat_w) const;
 
@@ -91,6 +99,7 @@ class LinearThermalMode {
   NodeVector modal(const NodeVector& x0, const NodeVector& x_eq) const;
 
   static constexpr int kM = kMaxThermalNodes;
+  static std::size_t index(int i, int j) { return static_cast<std::size_t>(i * kM + j); }
   int n_ = 0;
   NodeVector rate_{};                    // eigenvalues lambda_i
   std::array<double, kM * kM> v_{};      // eigenvectors V (columns), row-major
