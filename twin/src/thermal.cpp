@@ -31,16 +31,18 @@ struct Terms {
     for (int i = 0; i < n; ++i) s += term(i, t);
     return s;
   }
-  // g, g' and g'' at t (the derivatives cost no extra exponentials).
-  void derivs(double t, double& g, double& dg, double& d2g) const {
+  // g, g', g'' and g''' at t (the derivatives cost no extra exponentials).
+  void derivs(double t, double& g, double& dg, double& d2g, double& d3g) const {
     g = 0.0;
     dg = 0.0;
     d2g = 0.0;
+    d3g = 0.0;
     for (int i = 0; i < n; ++i) {
       const double e = term(i, t);
       g += e;
       dg += r[i] * e;
       d2g += r[i] * r[i] * e;
+      d3g += r[i] * r[i] * r[i] * e;
     }
   }
   double max_abs_rate() const {
@@ -64,12 +66,13 @@ struct Terms {
 struct TwoTerms {
   double a0, c1, r1, c2, r2;
   double value(double t) const { return a0 + c1 * std::exp(r1 * t) + c2 * std::exp(r2 * t); }
-  void derivs(double t, double& g, double& dg, double& d2g) const {
+  void derivs(double t, double& g, double& dg, double& d2g, double& d3g) const {
     const double e1 = c1 * std::exp(r1 * t);
     const double e2 = c2 * std::exp(r2 * t);
     g = a0 + e1 + e2;
     dg = r1 * e1 + r2 * e2;
     d2g = r1 * r1 * e1 + r2 * r2 * e2;
+    d3g = r1 * r1 * r1 * e1 + r2 * r2 * r2 * e2;
   }
   double max_abs_rate() const { return std::max(std::abs(r1), std::abs(r2)); }
   void taylor0(double& g0, double& g1, double& g2) const {
@@ -104,10 +107,12 @@ void normalize(Terms& g) {
 }
 
 // The unique zero of g in (lo, hi) given g(lo), g(hi) of strictly opposite signs and at most
-// one zero inside: Newton steps kept inside a shrinking bracket, bisection when Newton leaves.
-// Start: at lo == 0 every exponential is 1, so the 2nd-order Taylor root is free; elsewhere the
-// secant. Stop: once a Newton step d is small on the time scale of the fastest term, the error
-// left after it is about |g''/2g'| d^2; accept when that is below tol.
+// one zero inside: Halley steps (third order; g'' is free for exponential sums) kept inside a
+// shrinking bracket, Newton when the Halley correction is not small, bisection when the step
+// leaves the bracket. Start: at lo == 0 every exponential is 1, so the 2nd-order Taylor root is
+// free; elsewhere the secant. Stop: once a step d is small on the time scale of the fastest
+// term, the error left after it is about |C2^2 - C3| |d|^3 for Halley (|C2| d^2 for Newton),
+// C_k = g^(k) / (k! g'); accept when that is below tol (Traub, Iterative Methods, 1964).
 template <class G>
 double solve_bracketed(const G& g, double lo, double hi, double glo, double ghi, double tol) {
   const bool rising = glo < 0.0;
@@ -135,7 +140,8 @@ double solve_bracketed(const G& g, double lo, double hi, double glo, double ghi,
     double gt = 0.0;
     double dgt = 0.0;
     double d2gt = 0.0;
-    g.derivs(t, gt, dgt, d2gt);
+    double d3gt = 0.0;
+    g.derivs(t, gt, dgt, d2gt, d3gt);
     if (gt == 0.0) return t;
     if ((gt < 0.0) == rising) {
       lo = t;
@@ -144,12 +150,19 @@ double solve_bracketed(const G& g, double lo, double hi, double glo, double ghi,
     }
     double next = lo + 0.5 * (hi - lo);
     if (dgt != 0.0) {
-      const double step = -gt / dgt;
-      const double newton = t + step;
-      if (newton > lo && newton < hi) {
-        next = newton;
-        const double left = std::abs(0.5 * d2gt / dgt) * step * step;
-        if (std::abs(step) * rate_scale < 1e-2 && left < 0.5 * tol) return next;
+      const double newton_step = -gt / dgt;
+      const double c2 = 0.5 * d2gt / dgt;
+      const double c3 = d3gt / (6.0 * dgt);
+      // Halley: d = d_N / (1 + C2 d_N); only when the correction is small (|C2 d_N| < 0.5).
+      const double corr = c2 * newton_step;
+      const bool halley = std::abs(corr) < 0.5;
+      const double step = halley ? newton_step / (1.0 + corr) : newton_step;
+      const double stepped = t + step;
+      if (stepped > lo && stepped < hi) {
+        next = stepped;
+        const double a = std::abs(step);
+        const double left = halley ? std::abs(c2 * c2 - c3) * a * a * a : std::abs(c2) * a * a;
+        if (a * rate_scale < 1e-2 && left < 0.5 * tol) return next;
       }
     }
     if (std::abs(next - t) <= tol || hi - lo <= tol) return next;
@@ -297,7 +310,8 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
     if (g.a[i] != 0.0 && g.r[i] < 0.0) slowest = std::min(slowest, -g.r[i]);
   }
   if (slowest == HUGE_VAL) return std::nullopt;  // a constant never crosses
-  horizon = std::min(horizon, 745.0 / slowest);
+  const double underflow = 745.0 / slowest;
+  horizon = std::min(horizon, underflow);
 
   if (g.n == 3 && g.a[1] != 0.0 && g.a[2] != 0.0 && g.r[1] < 0.0 && g.r[2] < 0.0 &&
       g.r[1] != g.r[2]) {
@@ -307,12 +321,23 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
     std::array<double, 3> cuts{0.0, horizon, horizon};
     int nc = 0;
     const double ratio = -(two.c1 * two.r1) / (two.c2 * two.r2);
-    if (ratio > 0.0) {
-      const double t_star = std::log(ratio) / (two.r2 - two.r1);
-      if (t_star > 0.0 && t_star < horizon) {
-        cuts[1] = t_star;
-        nc = 1;
-      }
+    const double t_star = ratio > 0.0 ? std::log(ratio) / (two.r2 - two.r1) : -1.0;
+    if (!(t_star > 0.0)) {
+      // No critical point on t > 0: g is monotone on [0, inf) towards g(inf) = a0, and at the
+      // underflow time every exponential is 0 in double, so g(underflow) = a0 exactly. The one
+      // possible crossing is bracketed by [0, underflow] without evaluating g at the horizon
+      // (two exponentials saved); it counts only if it falls within the horizon.
+      const double g_inf = two.a0;
+      const bool rises = g0 < 0.0 && g_inf > 0.0;
+      const bool falls = g0 > 0.0 && g_inf < 0.0;
+      if (!((rises && want_rise) || (falls && want_fall))) return std::nullopt;
+      const double t = solve_bracketed(two, 0.0, underflow, g0, g_inf, time_tolerance);
+      if (t <= horizon) return t;
+      return std::nullopt;
+    }
+    if (t_star < horizon) {
+      cuts[1] = t_star;
+      nc = 1;
     }
     return walk_pieces(two, cuts.data(), nc, g0, want_rise, want_fall, time_tolerance);
   }
