@@ -98,6 +98,35 @@ TEST(ExpSumCrossing, NoCrossingCases) {
   EXPECT_THROW(first_crossing(bad, 5.0, CrossingDirection::kRising, 1.0), std::invalid_argument);
 }
 
+TEST(ExpSumCrossing, MonotoneTwoTermSumCrossesOnceWithinTheHorizonOnly) {
+  // f = 2 - e^{-t} - e^{-2t} rises monotonically (f' = e^{-t} + 2 e^{-2t} > 0) from 0 to 2:
+  // no critical point on t > 0. f = 1.5 <=> u + u^2 = 1/2 with u = e^{-t}, so
+  // u = (sqrt(3) - 1)/2 and t = -ln u = 1.00505...
+  ExpSum f;
+  f.terms = 2;
+  f.constant = 2.0;
+  f.coef = {-1.0, -1.0};
+  f.rate = {-1.0, -2.0};
+  const double root = -std::log(0.5 * (std::sqrt(3.0) - 1.0));
+  for (double horizon : {1.01, 10.0, 1e9, HUGE_VAL}) {
+    const auto t = first_crossing(f, 1.5, CrossingDirection::kRising, horizon);
+    ASSERT_TRUE(t) << "horizon " << horizon;
+    EXPECT_NEAR(*t, root, 1e-7) << "horizon " << horizon;
+    EXPECT_NEAR(f.value(*t), 1.5, 1e-7);
+  }
+  // A horizon short of the root, the wrong direction, and the asymptote: no crossing.
+  EXPECT_FALSE(first_crossing(f, 1.5, CrossingDirection::kRising, 1.0));
+  EXPECT_FALSE(first_crossing(f, 1.5, CrossingDirection::kFalling, 1e9));
+  EXPECT_FALSE(first_crossing(f, 2.0, CrossingDirection::kEither, HUGE_VAL));
+  // The mirror image falls through -1.5 at the same time.
+  ExpSum g = f;
+  g.constant = -2.0;
+  g.coef = {1.0, 1.0};
+  const auto t = first_crossing(g, -1.5, CrossingDirection::kFalling, 1e9);
+  ASSERT_TRUE(t);
+  EXPECT_NEAR(*t, root, 1e-7);
+}
+
 // First direction-matching sign change of f - level on a uniform grid, refined by bisection.
 std::optional<double> dense_scan(const ExpSum& f, double level, CrossingDirection dir,
                                  double horizon, int points, double& bracket_lo,
@@ -658,6 +687,63 @@ TEST(FreezerModel, NextEventIsWhereAdvanceAppliesIt) {
   EXPECT_NE(next->kind, ev->kind);
   EXPECT_FALSE(m.next_event(0.5 * (next->time - m.time())));
   EXPECT_EQ(to_string(FreezerEventKind::kAlarmHigh), "alarm_high");
+}
+
+TEST(FreezerModel, CachedSearchesGiveTheSameRunAsPlainAdvances) {
+  // The fast path (advance_to searching as far as the last next_event horizon, and reusing the
+  // exponentials of the step to the event it found) must not change the trajectory. Model a
+  // is driven event to event; model b only by advance_to on a 7 s grid (its searches never
+  // look further than the grid step); model c asks next_event for an infinite horizon. Over
+  // 3 days with door openings all three must log the same events at the same times and end
+  // in the same state (differences are rounding only).
+  FreezerParams p;
+  p.ambient_c = 24.0;
+  FreezerModel a{p};
+  FreezerModel b{p};
+  FreezerModel c{p};
+  std::vector<FreezerEvent> log_a;
+  std::vector<FreezerEvent> log_b;
+  std::vector<FreezerEvent> log_c;
+  const auto door_at = [](double t) {  // open 45 s every 2 h 13 min
+    return std::fmod(t, 7980.0) < 45.0;
+  };
+  for (double t = 0.0; t < 3.0 * kDay; t += 7.0) {
+    const double next = t + 7.0;
+    for (;;) {
+      const auto ev = a.next_event(next - a.time());
+      if (!ev) break;
+      a.advance_to(ev->time, &log_a);
+    }
+    a.advance_to(next, &log_a);
+    b.advance_to(next, &log_b);
+    while (const auto ev = c.next_event(HUGE_VAL)) {
+      if (ev->time > next) break;
+      c.advance_to(ev->time, &log_c);
+    }
+    c.advance_to(next, &log_c);
+    const bool open = door_at(next);
+    a.set_door(open);
+    b.set_door(open);
+    c.set_door(open);
+  }
+  ASSERT_GT(log_a.size(), 300u);
+  ASSERT_EQ(log_a.size(), log_b.size());
+  ASSERT_EQ(log_a.size(), log_c.size());
+  for (std::size_t i = 0; i < log_a.size(); ++i) {
+    EXPECT_EQ(log_a[i].kind, log_b[i].kind) << i;
+    EXPECT_EQ(log_a[i].kind, log_c[i].kind) << i;
+    EXPECT_NEAR(log_a[i].time, log_b[i].time, 1e-6) << i;
+    EXPECT_NEAR(log_a[i].time, log_c[i].time, 1e-6) << i;
+  }
+  for (const FreezerModel* m : {&b, &c}) {
+    EXPECT_NEAR(m->air_c(), a.air_c(), 1e-9);
+    EXPECT_NEAR(m->payload_c(), a.payload_c(), 1e-9);
+    EXPECT_NEAR(m->compressor_on_time(), a.compressor_on_time(), 1e-5);
+    EXPECT_NEAR(m->temperature_integral()[FreezerModel::kAir],
+                a.temperature_integral()[FreezerModel::kAir], 1e-6 * 3.0 * kDay);
+    EXPECT_NEAR(m->temperature_integral()[FreezerModel::kPayload],
+                a.temperature_integral()[FreezerModel::kPayload], 1e-6 * 3.0 * kDay);
+  }
 }
 
 TEST(FreezerModel, RejectsBadInputsWithNamedErrors) {
