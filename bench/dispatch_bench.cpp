@@ -19,6 +19,7 @@
 
 #include "labtwin/core/dispatch/dispatcher.hpp"
 #include "labtwin/core/dispatch/policy.hpp"
+#include "labtwin_test/splitmix.hpp"
 
 namespace {
 
@@ -30,16 +31,7 @@ constexpr std::size_t kLocations = 120;
 constexpr int kSkills = 8;
 constexpr Instant kNow{1'800'000'000'000'000};
 
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
+using labtwin::test::SplitMix64;
 
 // "<prefix><n>" via snprintf: string concatenation trips a GCC 12 -Wrestrict false positive.
 std::string numbered(const char* prefix, std::uint64_t n) {

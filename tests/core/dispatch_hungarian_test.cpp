@@ -10,21 +10,12 @@
 #include <vector>
 
 #include "labtwin/core/dispatch/hungarian.hpp"
+#include "labtwin_test/splitmix.hpp"
 
 namespace labtwin::core {
 namespace {
 
-// Local splitmix64 (Steele, Lea & Flood 2014) so the test needs no library randomness.
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-  }
-  double uniform() { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
-};
+using test::SplitMix64;
 
 // Brute force: every injective map of the smaller side into the larger one.
 double brute_force(const std::vector<double>& c, std::size_t rows, std::size_t cols) {

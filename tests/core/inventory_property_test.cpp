@@ -10,26 +10,12 @@
 #include <vector>
 
 #include "labtwin/core/inventory/ledger.hpp"
+#include "labtwin_test/splitmix.hpp"
 
 namespace labtwin::core::inventory {
 namespace {
 
-// splitmix64 (Steele, Lea & Flood 2014): a tiny, well-mixed 64-bit generator for tests.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
-  bool chance(std::uint32_t percent) { return below(100) < percent; }
-
- private:
-  std::uint64_t s_;
-};
+using test::SplitMix64;
 
 // Builds "<prefix><n>" (avoids a GCC 12 -Wrestrict false positive on "lit" + std::string).
 std::string name(const char* prefix, std::size_t n) {

@@ -12,20 +12,12 @@
 #include <vector>
 
 #include "labtwin/core/schedule/job_placement.hpp"
+#include "labtwin_test/splitmix.hpp"
 
 namespace labtwin::core {
 namespace {
 
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31U);
-  }
-  std::uint64_t below(std::uint64_t n) { return next() % n; }
-};
+using test::SplitMix64;
 
 constexpr Instant kT{1'790'000'000'000'000};
 
