@@ -6,6 +6,7 @@
 /// (one allocation). The object itself is one pointer (to a static operations table) plus the
 /// buffer, so a `SmallFunction<void(), 16>` is 24 bytes.
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -40,7 +41,7 @@ class SmallFunction<R(Args...), Inline> {
   /// Moves the callable; `other` becomes empty.
   SmallFunction(SmallFunction&& other) noexcept : ops_(other.ops_) {
     if (ops_ != nullptr) {
-      ops_->relocate(other.buf_, buf_);
+      relocate_from(other);
       other.ops_ = nullptr;
     }
   }
@@ -50,7 +51,7 @@ class SmallFunction<R(Args...), Inline> {
       reset();
       ops_ = other.ops_;
       if (ops_ != nullptr) {
-        ops_->relocate(other.buf_, buf_);
+        relocate_from(other);
         other.ops_ = nullptr;
       }
     }
@@ -76,14 +77,14 @@ class SmallFunction<R(Args...), Inline> {
   /// Destroys the stored callable (if any).
   void reset() noexcept {
     if (ops_ != nullptr) {
-      ops_->destroy(buf_);
+      if (ops_->destroy != nullptr) ops_->destroy(buf_);
       ops_ = nullptr;
     }
   }
   /// Memory the callable will touch first (from its `prefetch_hint()` member, or the boxed
   /// object for heap-stored callables), or null; used to prefetch the next event.
   const void* prefetch_hint() const noexcept {
-    return ops_ != nullptr ? ops_->hint(buf_) : nullptr;
+    return ops_ != nullptr && ops_->hint != nullptr ? ops_->hint(buf_) : nullptr;
   }
   /// True when a callable is stored.
   explicit operator bool() const noexcept { return ops_ != nullptr; }
@@ -97,17 +98,50 @@ class SmallFunction<R(Args...), Inline> {
   }
 
  private:
+  // Null relocate / destroy / hint mean: copy the buffer bytes / nothing to destroy / no
+  // hint, so trivial lambdas (the common case) cost no indirect call besides invoke.
   struct Ops {
     R (*invoke)(void*, Args&&...);
     void (*relocate)(void* from, void* to) noexcept;
     void (*destroy)(void*) noexcept;
     const void* (*hint)(const void*) noexcept;
   };
-  // Address the callable will touch first: its own prefetch_hint() if it has one.
+  void relocate_from(SmallFunction& other) noexcept {
+    if (ops_->relocate != nullptr) {
+      ops_->relocate(other.buf_, buf_);
+    } else {
+      std::memcpy(buf_, other.buf_, Inline);
+    }
+  }
+  using RelocateFn = void (*)(void*, void*) noexcept;
+  using DestroyFn = void (*)(void*) noexcept;
+  using HintFn = const void* (*)(const void*) noexcept;
   template <class D>
-  static const void* hint_of(const D& d) noexcept {
-    if constexpr (requires { d.prefetch_hint(); }) {
-      return d.prefetch_hint();
+  static constexpr RelocateFn relocate_fn() {
+    if constexpr (std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>) {
+      return nullptr;
+    } else {
+      return [](void* from, void* to) noexcept {
+        D* src = std::launder(static_cast<D*>(from));
+        ::new (to) D(std::move(*src));
+        src->~D();
+      };
+    }
+  }
+  template <class D>
+  static constexpr DestroyFn destroy_fn() {
+    if constexpr (std::is_trivially_destructible_v<D>) {
+      return nullptr;
+    } else {
+      return [](void* b) noexcept { std::launder(static_cast<D*>(b))->~D(); };
+    }
+  }
+  template <class D>
+  static constexpr HintFn hint_fn() {
+    if constexpr (requires(const D& d) { d.prefetch_hint(); }) {
+      return [](const void* b) noexcept -> const void* {
+        return std::launder(static_cast<const D*>(b))->prefetch_hint();
+      };
     } else {
       return nullptr;
     }
@@ -117,19 +151,13 @@ class SmallFunction<R(Args...), Inline> {
       [](void* b, Args&&... a) -> R {
         return (*std::launder(static_cast<D*>(b)))(std::forward<Args>(a)...);
       },
-      [](void* from, void* to) noexcept {
-        D* src = std::launder(static_cast<D*>(from));
-        ::new (to) D(std::move(*src));
-        src->~D();
-      },
-      [](void* b) noexcept { std::launder(static_cast<D*>(b))->~D(); },
-      [](const void* b) noexcept { return hint_of(*std::launder(static_cast<const D*>(b))); }};
+      relocate_fn<D>(), destroy_fn<D>(), hint_fn<D>()};
   template <class D>
   static constexpr Ops kHeapOps{
       [](void* b, Args&&... a) -> R {
         return (**std::launder(static_cast<D**>(b)))(std::forward<Args>(a)...);
       },
-      [](void* from, void* to) noexcept { ::new (to) D*(*std::launder(static_cast<D**>(from))); },
+      nullptr,  // the buffer holds only the pointer
       [](void* b) noexcept { delete *std::launder(static_cast<D**>(b)); },
       [](const void* b) noexcept -> const void* {
         return *std::launder(static_cast<D* const*>(b));
