@@ -81,13 +81,13 @@ std::string_view to_string(FreezerEventKind kind) {
 }
 
 FreezerModel::FreezerModel(FreezerParams params, double start_time)
-    : params_(std::move(params)),
+    : now_(start_time),
+      damaged_(params.damage_limits.size(), 0),
+      params_(std::move(params)),
       closed_(freezer_network(params_, false)),
       open_(freezer_network(params_, true)),
       start_(start_time),
-      now_(start_time),
-      ambient_c_(params_.ambient_c),
-      damaged_(params_.damage_limits.size(), 0) {
+      ambient_c_(params_.ambient_c) {
   if (!std::isfinite(start_time)) {
     throw std::invalid_argument("FreezerModel: start_time must be finite");
   }

@@ -176,24 +176,20 @@ class FreezerModel {
   static TwoNodeMode two_node(const LinearThermalMode& mode, double cooling_power_w);
   const TwoNodeMode& mode2() const { return door_open_ ? open2_ : closed2_; }
 
-  FreezerParams params_;
-  LinearThermalMode closed_;
-  LinearThermalMode open_;
+  // Hot state first: everything the event path touches sits in one contiguous block of each
+  // FreezerModel (a fleet of thousands no longer fits the L2 cache); cold data follows.
   TwoNodeMode closed2_{};
   TwoNodeMode open2_{};
   NodeVector eq_[4]{};  // [door_open * 2 + running]
   NodeVector x_{};
   NodeVector integral_{};
-  double start_ = 0.0;
   double now_ = 0.0;
-  double ambient_c_ = 0.0;
   double on_time_ = 0.0;
   bool door_open_ = false;
   bool power_ok_ = true;
   bool compressor_failed_ = false;
   bool demand_ = false;
   bool alarm_ = false;
-  std::vector<std::uint8_t> damaged_;
   std::uint64_t events_applied_ = 0;
   // Cached result of the last search: the next event, or none up to pending_until_ (abs s).
   bool pending_valid_ = false;
@@ -208,6 +204,13 @@ class FreezerModel {
   // Horizon of the last next_event() call: advance_to() searches this far after applying an
   // event, so the caller's following next_event() finds the result cached.
   double lookahead_ = 0.0;
+  std::vector<std::uint8_t> damaged_;
+
+  FreezerParams params_;
+  LinearThermalMode closed_;
+  LinearThermalMode open_;
+  double start_ = 0.0;
+  double ambient_c_ = 0.0;
 };
 
 }  // namespace labtwin::twin
