@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_time_reporter.hpp"
 #include "labtwin/core/policy/poisson_ss.hpp"
 
 namespace lc = labtwin::core;
@@ -50,27 +51,7 @@ BENCHMARK(BM_ZhengFedergruen)->DenseRange(10, 75, 5)->Unit(benchmark::kMicroseco
 BENCHMARK(BM_BruteForceGrid)->DenseRange(10, 75, 5)->Unit(benchmark::kMicrosecond)->MinTime(0.05);
 
 // Console output as usual, plus the CPU time per run name for the ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;
-      // Key "BM_Name/arg": drop decorations such as "/min_time:0.050".
-      std::string key = r.benchmark_name();
-      if (const auto cut = key.find("/min_time"); cut != std::string::npos) key.resize(cut);
-      // CPU time: the machine is shared, so wall time includes other processes' load.
-      times_[key] = r.GetAdjustedCPUTime();
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  double time(const std::string& name) const {
-    const auto it = times_.find(name);
-    return it == times_.end() ? NAN : it->second;
-  }
-
- private:
-  std::map<std::string, double> times_;
-};
+using RatioReporter = labtwin::bench::CpuTimeReporter;
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "cpu_time_reporter.hpp"
 #include "labtwin/sim/distributions.hpp"
 #include "labtwin/sim/random.hpp"
 
@@ -93,37 +94,26 @@ BENCHMARK(BM_Ours_Poisson50);
 BENCHMARK(BM_Std_Poisson50);
 
 // Console reporter that also remembers CPU time per iteration for the ratio summary.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) {
-      if (r.run_type == Run::RT_Iteration) times_[r.benchmark_name()] = r.GetAdjustedCPUTime();
-    }
-    ConsoleReporter::ReportRuns(runs);
+/// Prints ours/baseline speed ratios from the CPU times of the same run.
+void print_ratios(const labtwin::bench::CpuTimeReporter& times) {
+  std::printf("\nSpeed ratio ours/baseline (mt19937_64 + std:: distribution), >1 = faster:\n");
+  for (const char* name : {"Uniform01", "Exponential", "Normal", "Gamma", "Poisson50"}) {
+    const double ours = times.time(std::string("BM_Ours_") + name);
+    const double base = times.time(std::string("BM_Std_") + name);
+    if (!(ours > 0) || !(base > 0)) continue;
+    std::printf("  %-12s %.2fx  (ours %.2f ns/draw, std %.2f ns/draw)\n", name, base / ours,
+                ours / kBatch, base / kBatch);
   }
-  void print_ratios() const {
-    std::printf("\nSpeed ratio ours/baseline (mt19937_64 + std:: distribution), >1 = faster:\n");
-    for (const char* name : {"Uniform01", "Exponential", "Normal", "Gamma", "Poisson50"}) {
-      const auto ours = times_.find(std::string("BM_Ours_") + name);
-      const auto base = times_.find(std::string("BM_Std_") + name);
-      if (ours == times_.end() || base == times_.end() || ours->second <= 0) continue;
-      std::printf("  %-12s %.2fx  (ours %.2f ns/draw, std %.2f ns/draw)\n", name,
-                  base->second / ours->second, ours->second / kBatch, base->second / kBatch);
-    }
-  }
-
- private:
-  std::map<std::string, double> times_;
-};
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  labtwin::bench::CpuTimeReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios();
+  print_ratios(reporter);
   benchmark::Shutdown();
   return 0;
 }
