@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <queue>
 #include <utility>
 #include <vector>
 
@@ -89,6 +88,50 @@ struct FleetResult {
   double on_time = 0.0;
 };
 
+// Binary min-heap of (time, freezer), ordered like std::pair (ties by index, deterministic),
+// with replace_top: the freezer just handled goes back in with one sift-down instead of a pop
+// and a push (two sifts).
+class FleetHeap {
+ public:
+  using Item = std::pair<double, int>;
+  explicit FleetHeap(std::size_t capacity) { a_.reserve(capacity); }
+  bool empty() const { return a_.empty(); }
+  const Item& top() const { return a_.front(); }
+  void push(Item it) {
+    std::size_t i = a_.size();
+    a_.push_back(it);
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!(it < a_[parent])) break;
+      a_[i] = a_[parent];
+      i = parent;
+    }
+    a_[i] = it;
+  }
+  void replace_top(Item it) { sift_down(it); }
+  void pop() {
+    const Item last = a_.back();
+    a_.pop_back();
+    if (!a_.empty()) sift_down(last);
+  }
+
+ private:
+  void sift_down(Item it) {
+    const std::size_t n = a_.size();
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && a_[c + 1] < a_[c]) ++c;
+      if (!(a_[c] < it)) break;
+      a_[i] = a_[c];
+      i = c;
+    }
+    a_[i] = it;
+  }
+  std::vector<Item> a_;
+};
+
 FleetResult run_event_fleet(int n, double days) {
   std::vector<EventUnit> units;
   units.reserve(static_cast<std::size_t>(n));
@@ -98,11 +141,7 @@ FleetResult run_event_fleet(int n, double days) {
     units.push_back({FreezerModel(p), DoorSchedule(1000 + static_cast<std::uint64_t>(i))});
   }
   const double end = days * kDay;
-  using Item = std::pair<double, int>;
-  std::vector<Item> storage;
-  storage.reserve(static_cast<std::size_t>(n));
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> heap(std::greater<>{},
-                                                                    std::move(storage));
+  FleetHeap heap(static_cast<std::size_t>(n));
   const auto next_time = [&](EventUnit& u) {
     const double door_t = u.door_time();
     const auto ev = u.model.next_event(std::max(0.0, door_t - u.model.time()));
@@ -114,10 +153,10 @@ FleetResult run_event_fleet(int n, double days) {
   double door_events = 0.0;
   while (!heap.empty()) {
     const auto [t, id] = heap.top();
-    heap.pop();
     EventUnit& u = units[static_cast<std::size_t>(id)];
     if (t > end) {
       u.model.advance_to(end);
+      heap.pop();
       continue;
     }
     u.model.advance_to(t);
@@ -127,7 +166,7 @@ FleetResult run_event_fleet(int n, double days) {
       if (!u.open) u.door.draw();
       door_events += 1.0;
     }
-    heap.push({next_time(u), id});
+    heap.replace_top({next_time(u), id});
   }
   FleetResult r;
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

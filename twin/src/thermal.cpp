@@ -321,7 +321,10 @@ std::optional<double> first_crossing(const ExpSum& f, double level, CrossingDire
     std::array<double, 3> cuts{0.0, horizon, horizon};
     int nc = 0;
     const double ratio = -(two.c1 * two.r1) / (two.c2 * two.r2);
-    const double t_star = ratio > 0.0 ? std::log(ratio) / (two.r2 - two.r1) : -1.0;
+    // t* > 0 exactly when ln(ratio) and r2 - r1 have the same sign: test that before paying
+    // for the logarithm (the usual thermostat case has no critical point on t > 0).
+    const bool critical_ahead = ratio > 0.0 && ratio != 1.0 && (ratio > 1.0) == (two.r2 > two.r1);
+    const double t_star = critical_ahead ? std::log(ratio) / (two.r2 - two.r1) : -1.0;
     if (!(t_star > 0.0)) {
       // No critical point on t > 0: g is monotone on [0, inf) towards g(inf) = a0, and at the
       // underflow time every exponential is 0 in double, so g(underflow) = a0 exactly. The one
