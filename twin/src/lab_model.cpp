@@ -190,9 +190,13 @@ void LabModel::Impl::schedule_incidents() {
 // [SECTION] Freezers: thermal events, alarms, damage -----------------------------------------
 
 void LabModel::Impl::sync(std::size_t f) {
+  // Borrow the scratch buffer (no allocation per event; a nested sync would get a fresh one).
   std::vector<FreezerEvent> events;
+  events.swap(event_scratch);
+  events.clear();
   freezers[f].model.advance_to(now_s(), &events);
   for (const auto& ev : events) handle(f, ev);
+  events.swap(event_scratch);
 }
 
 void LabModel::Impl::reschedule(std::size_t f) {

@@ -231,6 +231,7 @@ struct LabModel::Impl {
   std::vector<FaultRecord> faults;
   std::vector<std::optional<std::size_t>> open_fault;  // per freezer: index into faults
   std::uint64_t ticket_seq = 0;
+  std::vector<FreezerEvent> event_scratch;  // reused by sync()
   std::vector<StockItem> items;
   std::map<std::string, std::size_t, std::less<>> item_index;
   std::map<std::string, inv::LocId, std::less<>> stores;  // "site/class" -> storage unit
