@@ -125,7 +125,13 @@ class HeapCalendar final : public Calendar {
     if constexpr (std::is_same_v<std::decay_t<F>, Callback>) {
       s.cb = std::forward<F>(f);
     } else {
-      s.cb.emplace(std::forward<F>(f));
+      // A throwing capture copy must not leak the slot.
+      try {
+        s.cb.emplace(std::forward<F>(f));
+      } catch (...) {
+        free_slot(idx);
+        throw;
+      }
     }
     s.target = target;
     s.key = (static_cast<std::uint64_t>(priority - kMinPriority) << 48) | seq_++;
