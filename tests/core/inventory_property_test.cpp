@@ -73,7 +73,7 @@ class Fuzzer {
 
   void run(int steps) {
     for (int step = 0; step < steps; ++step) {
-      clock_.advance(Span::hours(rng_.below(4)));
+      clock_.advance(Span::hours(rng_.below32(4)));
       const LedgerState before = ledger_.snapshot();
       const std::size_t n_before = ledger_.events().size();
       const Command cmd = random_command();
@@ -151,21 +151,21 @@ class Fuzzer {
 
   double qty() {
     static constexpr double kQ[] = {-1.0, 0.0, 0.25, 1.0, 1.0, 2.0, 2.5, 3.0, 5.0, 10.0};
-    return kQ[rng_.below(10)];
+    return kQ[rng_.below32(10)];
   }
-  SkuId sku() { return SkuId{rng_.below(7)}; }  // 6 items + one unknown
+  SkuId sku() { return SkuId{rng_.below32(7)}; }  // 6 items + one unknown
   LotId lot() {
     // Mostly lots that still hold stock, so commands get past the trivial rejections.
     if (rng_.chance(75)) {
-      const auto& lots = ledger_.state().book(SkuId{rng_.below(6)}).lots;
-      if (!lots.empty()) return lots[rng_.below(static_cast<std::uint32_t>(lots.size()))];
+      const auto& lots = ledger_.state().book(SkuId{rng_.below32(6)}).lots;
+      if (!lots.empty()) return lots[rng_.below32(static_cast<std::uint32_t>(lots.size()))];
     }
-    return LotId{rng_.below(static_cast<std::uint32_t>(ledger_.state().lot_count()) + 2)};
+    return LotId{rng_.below32(static_cast<std::uint32_t>(ledger_.state().lot_count()) + 2)};
   }
   LotId quarantined_lot() {
     // Mostly a lot waiting for QC, so that stock becomes available at a realistic rate.
     if (rng_.chance(80)) {
-      for (LotId l : ledger_.state().book(SkuId{rng_.below(6)}).lots) {
+      for (LotId l : ledger_.state().book(SkuId{rng_.below32(6)}).lots) {
         if (ledger_.state().lot(l).qc == QcState::Quarantine) return l;
       }
     }
@@ -180,36 +180,38 @@ class Fuzzer {
         const Location& l = ledger_.state().location(LocId{i});
         if (l.storage && can_store(*l.storage, want)) ok.push_back(LocId{i});
       }
-      if (!ok.empty()) return ok[rng_.below(static_cast<std::uint32_t>(ok.size()))];
+      if (!ok.empty()) return ok[rng_.below32(static_cast<std::uint32_t>(ok.size()))];
     }
     return loc();
   }
   LocId loc() {
-    return LocId{rng_.below(static_cast<std::uint32_t>(ledger_.state().location_count()) + 1)};
+    return LocId{rng_.below32(static_cast<std::uint32_t>(ledger_.state().location_count()) + 1)};
   }
   LocId site() {
-    const std::uint32_t k = rng_.below(4);
+    const std::uint32_t k = rng_.below32(4);
     return k < 2 ? LocId{k} : (k == 2 ? kNoLoc : LocId{5});
   }
   ResId res() {
-    return ResId{rng_.below(static_cast<std::uint32_t>(ledger_.state().reservation_count()) + 1)};
+    return ResId{rng_.below32(static_cast<std::uint32_t>(ledger_.state().reservation_count()) + 1)};
   }
-  PoId po() { return PoId{rng_.below(static_cast<std::uint32_t>(ledger_.state().po_count()) + 1)}; }
+  PoId po() {
+    return PoId{rng_.below32(static_cast<std::uint32_t>(ledger_.state().po_count()) + 1)};
+  }
   PickStrategy strategy() { return rng_.chance(50) ? PickStrategy::Fefo : PickStrategy::Fifo; }
   std::optional<Instant> expiry() {
     if (rng_.chance(25)) return std::nullopt;
-    return clock_.now() + Span::hours(static_cast<double>(rng_.below(24 * 40)) - 24.0);
+    return clock_.now() + Span::hours(static_cast<double>(rng_.below32(24 * 40)) - 24.0);
   }
   std::string key() {
     if (rng_.chance(70)) return {};
-    if (!keys_.empty() && rng_.chance(30)) return keys_[rng_.below(keys_.size())];
+    if (!keys_.empty() && rng_.chance(30)) return keys_[rng_.below32(keys_.size())];
     keys_.push_back(name("k", static_cast<std::size_t>(keys_.size())));
     return keys_.back();
   }
-  std::string code() { return name("L", static_cast<std::size_t>(rng_.below(4000))); }
+  std::string code() { return name("L", static_cast<std::size_t>(rng_.below32(4000))); }
 
   Command random_command() {
-    switch (rng_.below(20)) {
+    switch (rng_.below32(20)) {
       case 0:
       case 1:
       case 2: {
@@ -242,15 +244,15 @@ class Fuzzer {
       case 14:
         return Adjust{lot(), qty() - 2.0, "count", key()};
       case 15:
-        return WriteOff{lot(), static_cast<WriteOffReason>(rng_.below(4)),
+        return WriteOff{lot(), static_cast<WriteOffReason>(rng_.below32(4)),
                         rng_.chance(50) ? std::optional<double>{} : std::optional{qty()}, key()};
       case 16:
         if (rng_.chance(80)) return IssueLot{lot(), qty(), key()};
-        return WriteOffUnit{loc(), static_cast<WriteOffReason>(rng_.below(4)), key()};
+        return WriteOffUnit{loc(), static_cast<WriteOffReason>(rng_.below32(4)), key()};
       case 17:
         return RequestPo{sku(), qty(), site(), "S", key()};
       case 18:
-        return AdvancePo{po(), static_cast<PoState>(rng_.below(8)), key()};
+        return AdvancePo{po(), static_cast<PoState>(rng_.below32(8)), key()};
       default: {
         const PoId p = po();
         const SkuId s = ledger_.state().valid(p) ? ledger_.state().po(p).sku : SkuId{0};

@@ -17,6 +17,8 @@ struct SplitMix64 {
   }
   /// A value in [0, n) (modulo bias is irrelevant for test data).
   std::uint64_t below(std::uint64_t n) { return next() % n; }
+  /// A 32-bit value in [0, n), for dense 32-bit ids.
+  std::uint32_t below32(std::uint32_t n) { return static_cast<std::uint32_t>(next() % n); }
   /// True with probability percent / 100.
   bool chance(std::uint32_t percent) { return below(100) < percent; }
   /// A double in [0, 1) with 53 random bits.
