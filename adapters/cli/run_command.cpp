@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -43,8 +45,17 @@ std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioD
       o.message = o.passed ? "got " + fp : adapters::describe(parsed.value, std::string_view(fp));
     } else if (const auto v = r.kpi(e.kpi)) {
       o.passed = adapters::check(parsed.value, *v);
-      o.message = adapters::describe(parsed.value, *v);
-      if (o.passed) o.message = o.message.substr(o.message.find("got "));
+      // "got 1h 16min (4582.09 s)": the value as the table shows it, then in SI if different.
+      const auto& k = *std::find_if(r.kpis.begin(), r.kpis.end(),
+                                    [&](const twin::Kpi& x) { return x.name == e.kpi; });
+      std::string got = adapters::format_kpi_value(k);
+      if (k.unit == "s" || k.unit == "J" || k.unit == "ratio") {
+        char raw[64];
+        std::snprintf(raw, sizeof raw, " (%.6g%s)", *v,
+                      k.unit == "ratio" ? "" : (" " + k.unit).c_str());
+        got += raw;
+      }
+      o.message = (o.passed ? "" : "expected " + e.expression + ", ") + "got " + got;
     } else {
       std::string best;
       std::size_t best_d = 4;
