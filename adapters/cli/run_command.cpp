@@ -118,13 +118,25 @@ int run_command(const RunFlags& f) {
       if (!o.passed)
         std::cerr << "FAIL " << o.kpi << " " << o.expression << "  (" << o.message << ")\n";
   }
-  if (!f.out_dir.empty()) {
-    std::filesystem::create_directories(f.out_dir);
-    adapters::write_file_atomic(std::filesystem::path(f.out_dir) / "summary.json", summary);
+  // Output files: a path that cannot be written is bad input (named by its flag), not a bug.
+  try {
+    if (!f.out_dir.empty()) {
+      std::filesystem::create_directories(f.out_dir);
+      adapters::write_file_atomic(std::filesystem::path(f.out_dir) / "summary.json", summary);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "labtwin run: --out " << f.out_dir << ": " << e.what() << "\n";
+    return kBadInput;
   }
-  if (!f.junit.empty()) {
-    const std::string suite = sc.meta.name + (f.variant.empty() ? "" : "." + f.variant);
-    adapters::write_file_atomic(f.junit, adapters::junit_xml(suite, outcomes, result.wall_seconds));
+  try {
+    if (!f.junit.empty()) {
+      const std::string suite = sc.meta.name + (f.variant.empty() ? "" : "." + f.variant);
+      adapters::write_file_atomic(f.junit,
+                                  adapters::junit_xml(suite, outcomes, result.wall_seconds));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "labtwin run: --junit " << f.junit << ": " << e.what() << "\n";
+    return kBadInput;
   }
   return all_passed ? kOk : kAssertionFailed;
 }

@@ -87,6 +87,15 @@ TEST_F(Cli, BadFlagsExitTwo) {
   EXPECT_EQ(run("run " + sc.string() + " --no-such-flag").code, 2);
   EXPECT_EQ(run("frobnicate").code, 2);
   EXPECT_EQ(run("run " + (dir_ / "missing.yaml").string()).code, 2);
+  // Unwritable outputs are bad input named by their flag, and leave nothing behind.
+  write("file", "x");
+  auto r = run("run " + sc.string() + " --out " + (dir_ / "file" / "sub").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+  r = run("run " + sc.string() + " --junit " + (dir_ / "nodir" / "j.xml").string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--junit"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "nodir"));
 }
 
 TEST_F(Cli, RunPrintsKpisAndWritesSummaryAtomically) {
