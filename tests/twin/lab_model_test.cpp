@@ -155,3 +155,18 @@ TEST(LabModel, BadReferencesAreRejectedWithTheirName) {
     EXPECT_NE(std::string(e.what()).find("F-99"), std::string::npos) << e.what();
   }
 }
+
+TEST(LabModel, EachFaultIsTimedFromItsOwnStart) {
+  // A 30 min power cut (restored by a scripted incident, too short to alarm), then a compressor
+  // failure a day later: the alarm is timed from the failure, not from the old, healed cut.
+  auto sc = one_site(1, true, true, 40);
+  sc.incidents.push_back(incident(twin::IncidentKind::power_loss, "F-1", 1));
+  sc.incidents.push_back(incident(twin::IncidentKind::power_restored, "F-1", 1.5));
+  sc.incidents.push_back(incident(twin::IncidentKind::compressor_failure, "F-1", 28));
+  sc.sites[0].freezers[0].failure.repair_time = "const(1h)";
+  const auto r = twin::run_scenario(sc);
+  EXPECT_EQ(kpi(r, "alarms"), 1);
+  EXPECT_GT(kpi(r, "time_to_alarm"), 1800);
+  EXPECT_LT(kpi(r, "time_to_alarm"), 2 * 3600);
+  EXPECT_EQ(kpi(r, "samples_lost"), 0);
+}

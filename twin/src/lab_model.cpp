@@ -220,14 +220,13 @@ void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev) {
   auto& fz = freezers[f];
   switch (ev.kind) {
     case FreezerEventKind::kAlarmHigh:
-      if (!fz.alarm_raised && !sim.cancel(fz.alarm_timer))
+      // The alarm fires when the air stays above the limit for alarm_delay.
+      if (!fz.alarm_raised) {
+        sim.cancel(fz.alarm_timer);
         fz.alarm_timer = sim.schedule_in(
             fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0, kAlarmRaise,
             static_cast<std::uint32_t>(f));
-      else if (!fz.alarm_raised)  // the cancel above succeeded: keep the earlier timer
-        fz.alarm_timer = sim.schedule_in(
-            fz.def.alarm_delay, [this, f] { raise_alarm(f); }, 0, kAlarmRaise,
-            static_cast<std::uint32_t>(f));
+      }
       break;
     case FreezerEventKind::kAlarmClear:
       sim.cancel(fz.alarm_timer);
@@ -274,6 +273,14 @@ void LabModel::Impl::write_off(std::size_t f) {
   samples_lost_value += value;
   log.publish({clock.now(), "freezer.damage", fz.def.id,
                std::to_string(static_cast<long>(boxes)) + " boxes written off"});
+}
+
+void LabModel::Impl::clear_fault_if_healthy(std::size_t f) {
+  auto& fz = freezers[f];
+  if (fz.fault && fz.powered_and_cooling() && !fz.door_ajar) {
+    fz.fault = false;
+    open_fault[f].reset();
+  }
 }
 
 void LabModel::Impl::start_fault(std::size_t f) {
@@ -373,6 +380,7 @@ void LabModel::Impl::apply_incident(const IncidentDef& inc) {
         break;
       case IncidentKind::power_restored:
         fz.model.set_power(true);
+        clear_fault_if_healthy(f);
         break;
       case IncidentKind::door_ajar:
         fz.door_ajar = true;
@@ -399,7 +407,7 @@ void LabModel::Impl::apply_incident(const IncidentDef& inc) {
               z.door_ajar = false;
               z.model.set_door(z.doors_open > 0);
             }
-            if (z.powered_and_cooling() && !z.door_ajar) z.fault = false;
+            clear_fault_if_healthy(f);
             reschedule(f);
           },
           0, kSelfRestore, static_cast<std::uint32_t>(f));

@@ -240,7 +240,6 @@ struct LabModel::Impl {
   // KPI accumulators
   double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0;
   double alarms = 0, callouts = 0, stranded = 0;
-  double peak_payload_c = -std::numeric_limits<double>::infinity();
 
   Impl(const ScenarioDef& s, const RunOptions& o);
   double now_s() const { return sim.now().seconds(); }
@@ -259,6 +258,7 @@ struct LabModel::Impl {
   void raise_alarm(std::size_t f);
   void write_off(std::size_t f);
   void start_fault(std::size_t f);
+  void clear_fault_if_healthy(std::size_t f);
 
   void plan_doors(std::size_t f);
   void open_door_for(std::size_t f, double seconds);
