@@ -307,11 +307,15 @@ void LabModel::Impl::plan_doors(std::size_t f) {
     for (std::int64_t i = 0; i < n; ++i) {
       const double t = day_start + 3600.0 * (kDoorDayStartH + (kDoorDayEndH - kDoorDayStartH) *
                                                                   fz.door_rng.uniform01());
-      const double dur = safe_sample(fz.door_duration, fz.door_rng);
       if (t < now_s() || t > end.seconds()) continue;
+      // The duration is drawn when the door opens: the callback stays two words (no allocation).
       sim.schedule_at(
-          sim::Time::from_seconds(t), [this, f, dur] { open_door_for(f, dur); }, 0, kDoorOpen,
-          static_cast<std::uint32_t>(f));
+          sim::Time::from_seconds(t),
+          [this, f] {
+            auto& z = freezers[f];
+            open_door_for(f, safe_sample(z.door_duration, z.door_rng));
+          },
+          0, kDoorOpen, static_cast<std::uint32_t>(f));
     }
   }
   const double next_midnight = day_start + 86400.0;
