@@ -30,6 +30,7 @@
 #include "labtwin/twin/lab_model.hpp"
 #include "labtwin/twin/run_result.hpp"
 #include "labtwin/twin/scenario_def.hpp"
+#include "labtwin_test/freezer_rk4.hpp"
 
 namespace {
 
@@ -289,55 +290,7 @@ StepState run_fixed_step(int id, double days, double dt, const FixedConfig& cfg,
 
 // ---- fine reference (RK4, dt = 0.1 s, door edges exact, interpolated switching) --------------
 
-struct Rk4Ref {
-  FreezerParams p;
-  double amb;
-  double ta;
-  double tp;
-  bool door = false;
-  bool demand = false;
-  double on_time = 0.0;
-
-  void deriv(double a, double q, double& da, double& dq) const {
-    const double ua_amb = p.ua_wall_w_per_k + (door ? p.ua_door_w_per_k : 0.0);
-    da = (p.ua_air_payload_w_per_k * (q - a) + ua_amb * (amb - a) -
-          (demand ? p.cooling_power_w : 0.0)) /
-         p.air_capacity_j_per_k;
-    dq = p.ua_air_payload_w_per_k * (a - q) / p.payload_capacity_j_per_k;
-  }
-  void rk4(double h, double& a, double& q) const {
-    double a1, q1, a2, q2, a3, q3, a4, q4;
-    deriv(a, q, a1, q1);
-    deriv(a + 0.5 * h * a1, q + 0.5 * h * q1, a2, q2);
-    deriv(a + 0.5 * h * a2, q + 0.5 * h * q2, a3, q3);
-    deriv(a + h * a3, q + h * q3, a4, q4);
-    a += h / 6.0 * (a1 + 2.0 * a2 + 2.0 * a3 + a4);
-    q += h / 6.0 * (q1 + 2.0 * q2 + 2.0 * q3 + q4);
-  }
-  void run(double t, double t_end, double dt) {
-    const double on_c = p.setpoint_c + 0.5 * p.hysteresis_k;
-    const double off_c = p.setpoint_c - 0.5 * p.hysteresis_k;
-    while (t < t_end) {
-      const double h = std::min(dt, t_end - t);
-      double a = ta;
-      double q = tp;
-      rk4(h, a, q);
-      const bool crossed = demand ? (a <= off_c) : (a >= on_c);
-      double used = h;
-      if (crossed) {
-        used = h * ((demand ? off_c : on_c) - ta) / (a - ta);
-        a = ta;
-        q = tp;
-        rk4(used, a, q);
-      }
-      if (demand) on_time += used;
-      ta = a;
-      tp = q;
-      t += used;
-      if (crossed) demand = !demand;
-    }
-  }
-};
+using Rk4Ref = labtwin::test::Rk4Freezer;
 
 // T_air every 10 min over `days` for freezer `id`: the fine reference and the event-driven
 // model, plus both on-times.
@@ -352,7 +305,7 @@ Reference reference_of(int id, double days) {
   FreezerParams p;
   p.ambient_c = ambient_of(id);
   Reference out;
-  Rk4Ref ref{p, p.ambient_c, p.setpoint_c, p.setpoint_c};
+  Rk4Ref ref{p, p.setpoint_c, p.setpoint_c, p.ambient_c};
   FreezerModel model(p);
   DoorSchedule door(1000 + static_cast<std::uint64_t>(id));
   const double end = days * kDay;
