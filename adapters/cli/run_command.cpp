@@ -9,23 +9,12 @@
 #include "labtwin/adapters/expectation.hpp"
 #include "labtwin/adapters/report.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/adapters/schema.hpp"
 #include "labtwin/sim/units.hpp"
 #include "labtwin/twin/lab_model.hpp"
 
 namespace labtwin::cli {
 namespace {
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 /// Checks every `expect:` entry against the run.
 std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioDef& sc,
@@ -57,10 +46,9 @@ std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioD
       }
       o.message = (o.passed ? "" : "expected " + e.expression + ", ") + "got " + got;
     } else {
-      std::string best;
-      std::size_t best_d = 4;
-      for (const auto& k : r.kpis)
-        if (auto d = edit_distance(e.kpi, k.name); d < best_d) best = k.name, best_d = d;
+      std::vector<std::string> names;
+      for (const auto& k : r.kpis) names.push_back(k.name);
+      const std::string best = adapters::closest_match(e.kpi, names);
       o.message = "the run has no KPI '" + e.kpi + "'" +
                   (best.empty() ? "" : "; did you mean '" + best + "'?");
     }

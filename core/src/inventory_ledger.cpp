@@ -323,16 +323,20 @@ Result Ledger::validate(const Reserve& c) {
   return {};
 }
 
-Result Ledger::validate(const ReleaseReservation& c) {
-  if (!state_.valid(c.reservation)) {
-    return fail(Error::UnknownReservation,
-                id_text("unknown reservation handle #", index(c.reservation)));
+Result Ledger::check_open_reservation(ResId id) const {
+  if (!state_.valid(id)) {
+    return fail(Error::UnknownReservation, id_text("unknown reservation handle #", index(id)));
   }
-  const Reservation& r = state_.reservation(c.reservation);
-  if (!r.open()) {
+  if (!state_.reservation(id).open()) {
     return fail(Error::InvalidTransition,
-                id_text("reservation #", index(c.reservation)) + " is already closed");
+                id_text("reservation #", index(id)) + " is already closed");
   }
+  return {};
+}
+
+Result Ledger::validate(const ReleaseReservation& c) {
+  if (Result e = check_open_reservation(c.reservation); !e.ok()) return e;
+  const Reservation& r = state_.reservation(c.reservation);
   for (const PickLine& l : r.lines) {
     if (l.quantity > 0.0) pending_.push_back(ReservationReleased{c.reservation, l.lot, l.quantity});
   }
@@ -370,15 +374,8 @@ Result Ledger::validate(const IssueLot& c) {
 }
 
 Result Ledger::validate(const IssueReservation& c) {
-  if (!state_.valid(c.reservation)) {
-    return fail(Error::UnknownReservation,
-                id_text("unknown reservation handle #", index(c.reservation)));
-  }
+  if (Result e = check_open_reservation(c.reservation); !e.ok()) return e;
   const Reservation& r = state_.reservation(c.reservation);
-  if (!r.open()) {
-    return fail(Error::InvalidTransition,
-                id_text("reservation #", index(c.reservation)) + " is already closed");
-  }
   for (const PickLine& l : r.lines) {
     if (l.quantity <= 0.0) continue;
     if (Result e = check_issuable(l.lot); !e.ok()) return e;

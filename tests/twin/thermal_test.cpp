@@ -15,22 +15,12 @@
 
 #include "labtwin/twin/freezer_model.hpp"
 #include "labtwin_test/freezer_rk4.hpp"
+#include "labtwin_test/splitmix.hpp"
 
 namespace labtwin::twin {
 namespace {
 
-// Local deterministic PRNG (splitmix64, Steele/Lea/Flood 2014) so the tests own their streams.
-struct SplitMix64 {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-};
+using test::SplitMix64;
 
 constexpr double kDay = 86400.0;
 constexpr double kHour = 3600.0;

@@ -287,7 +287,6 @@ void LabModel::Impl::start_fault(std::size_t f) {
   auto& fz = freezers[f];
   if (fz.fault) return;
   fz.fault = true;
-  fz.fault_since = now_s();
   open_fault[f] = faults.size();
   faults.push_back({.start = now_s()});
 }
@@ -457,7 +456,6 @@ std::string LabModel::Impl::open_ticket(core::TicketKind kind, std::size_t f, in
   TicketInfo info = extra.value_or(TicketInfo{});
   info.kind = kind;
   info.freezer = f;
-  info.opened = now_s();
   tickets[id] = info;
   if (kind == core::TicketKind::SampleRescue) freezers[f].rescue_open = true;
   if (kind == core::TicketKind::Repair) freezers[f].repair_open = true;

@@ -137,7 +137,6 @@ struct Freezer {
   bool door_ajar = false;
   int doors_open = 0;        // routine openings in progress
   bool fault = false;        // compressor failed, power lost or door ajar: needs a response
-  double fault_since = 0.0;  // sim seconds
   bool damaged = false;      // payload beyond the storage class limit (lots written off)
   bool rescue_open = false;  // a rescue ticket is open for this unit
   bool repair_open = false;  // a repair ticket is open for this unit
@@ -174,7 +173,6 @@ struct TicketInfo {
   std::size_t freezer = 0;       // the unit concerned (freezer tickets)
   std::size_t item = 0;          // the item concerned (receiving QC)
   inv::LotId lot = inv::kNoLot;  // the lot to inspect (receiving QC)
-  double opened = 0.0;
   bool arrived = false;
 };
 

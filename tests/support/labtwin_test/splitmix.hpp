@@ -23,6 +23,8 @@ struct SplitMix64 {
   bool chance(std::uint32_t percent) { return below(100) < percent; }
   /// A double in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>(next() >> 11U) * 0x1.0p-53; }
+  /// A double in [lo, hi).
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
 };
 
 }  // namespace labtwin::test

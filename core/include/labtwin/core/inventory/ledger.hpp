@@ -108,6 +108,7 @@ class Ledger {
   Result validate(const ReceivePo& c);
   Result check_put_away(SkuId sku, LocId location, LocId from) const;
   Result check_issuable(LotId lot) const;
+  Result check_open_reservation(ResId id) const;
   void release_reservations_on(LotId lot);
   Result commit(const std::string& key);
   void publish(const Event& e);
