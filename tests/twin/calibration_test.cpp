@@ -104,6 +104,8 @@ TEST(Calibration, ScenarioKeys) {
 
 TEST(Calibration, SyntheticTraceHasTheScenarioItNeeds) {
   const CalibrationTrace& tr = clean_trace();
+  std::printf("trace: %zu samples, %zu compressor, %zu door, %zu ambient steps\n", tr.t_s.size(),
+              tr.compressor.size(), tr.door.size(), tr.ambient_c.size());
   // 2 h + 3 d + 6 h + 12 h after the start at 2 h, every 60 s.
   EXPECT_EQ(tr.t_s.size(), static_cast<std::size_t>((3.0 * kDay + 18.0 * kHour) / 60.0) + 1);
   EXPECT_EQ(tr.door.size(), 48U);
