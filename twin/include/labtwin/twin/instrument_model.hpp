@@ -1,0 +1,118 @@
+#pragma once
+/// @file InstrumentModel: shared instruments on the DES kernel, driving the core's booking
+/// ledger with random demand, run times, cancellations, no-shows, failures and repairs.
+///
+/// Configured by plain structs (no YAML). Two booking modes per instrument type:
+/// - lead-time booking: a request prefers a start `lead_hours` ahead and takes the earliest
+///   slot the ledger can give on any instrument of the type (BookingLedger::find_slot); it is
+///   rejected when none exists within the book-ahead limit;
+/// - instant booking (Erlang loss system): a request wants a slot starting now on any
+///   instrument of the type; if every one is busy or down it is lost.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "labtwin/core/instruments/booking_ledger.hpp"
+#include "labtwin/core/instruments/instrument.hpp"
+#include "labtwin/core/ports.hpp"
+#include "labtwin/core/schedule/shift_calendar.hpp"
+#include "labtwin/sim/distributions.hpp"
+#include "labtwin/sim/simulation.hpp"
+
+namespace labtwin::core::inventory {
+class Ledger;
+}  // namespace labtwin::core::inventory
+
+namespace labtwin::twin {
+
+/// One instrument type: how many, its rules and hours, its demand and its failures.
+struct InstrumentTypeSpec {
+  std::string type = "instrument";                         ///< type name (ids: type-1...)
+  int count = 1;                                           ///< instruments of the type
+  core::ShiftCalendar hours{};                             ///< bookable hours (empty 24/7)
+  core::instruments::BookingRules rules{};                 ///< booking rules
+  double requests_per_hour = 1.0;                          ///< Poisson arrival rate
+  sim::Distribution run_hours = sim::Exponential(1.0);     ///< run length, hours
+  sim::Distribution lead_hours = sim::Deterministic(0.0);  ///< preferred start - request
+  bool instant = false;                                    ///< Erlang loss mode
+  double cancel_probability = 0.0;                         ///< booking later cancelled
+  double no_show_probability = 0.0;                        ///< nobody comes
+  std::optional<sim::Weibull> time_to_failure_hours{};     ///< from repair to next failure
+  sim::Distribution repair_hours = sim::Exponential(8.0);  ///< outage length, hours
+  int users = 12;                                          ///< users u0.. (round robin)
+  int projects = 4;                                        ///< projects p0.. (round robin)
+  std::vector<core::instruments::BomLine> bom{};           ///< stock per run (needs stock)
+};
+
+/// The model's configuration.
+struct InstrumentModelConfig {
+  std::vector<InstrumentTypeSpec> types{};  ///< instrument types
+  double horizon_hours = 24.0 * 365;        ///< simulated span
+  double warmup_hours = 0.0;                ///< statistics start here
+  std::uint64_t seed = 1;                   ///< scenario seed
+  std::uint64_t replication = 0;            ///< replication index (independent streams)
+  /// Scenario start, microseconds since the Unix epoch (default Monday 2026-01-05 00:00 UTC).
+  std::int64_t start_us = 1'767'571'200'000'000;
+};
+
+/// Per-instrument KPIs over the measurement window [warmup, horizon].
+struct InstrumentKpi {
+  std::string id;             ///< instrument id, e.g. "sequencer-2"
+  std::string type;           ///< type
+  double run_hours = 0.0;     ///< hours of runs (completed or in progress) inside the window
+  double down_hours = 0.0;    ///< hours broken down inside the window
+  double utilisation = 0.0;   ///< run_hours / window length
+  double availability = 1.0;  ///< 1 - down_hours / window length
+  std::int64_t failures = 0;  ///< breakdowns starting inside the window
+};
+
+/// Results of one run (counts over requests made inside the measurement window).
+struct InstrumentModelResult {
+  std::vector<InstrumentKpi> instruments;  ///< per instrument, in creation order
+  std::int64_t requests = 0;               ///< booking requests
+  std::int64_t booked = 0;                 ///< requests that got a slot
+  std::int64_t rejected = 0;               ///< lead-time mode: no slot within the book-ahead limit
+  std::int64_t lost = 0;                   ///< instant mode: every instrument busy or down
+  std::int64_t bumped = 0;                 ///< bookings bumped by outages (events in the window)
+  std::int64_t lost_stockout = 0;          ///< runs lost at check-in to a short item
+  std::int64_t lost_breakdown = 0;         ///< runs lost to breakdowns
+  std::int64_t completed = 0;              ///< runs completed
+  std::int64_t cancelled = 0;              ///< cancellations (in time or late)
+  std::int64_t late_cancelled = 0;         ///< of which late
+  std::int64_t no_shows = 0;               ///< no-shows
+  double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
+  double wait_p95_hours = 0.0;  ///< ... 95th percentile
+  /// lost / requests (0 without requests).
+  double lost_share() const;
+};
+
+/// Shared instruments on a simulation; the booking ledger is the source of truth.
+class InstrumentModel {
+ public:
+  /// Builds the instruments (ids "<type>-<n>") on `sim`, whose clock starts at
+  /// `config.start_us`. Throws std::invalid_argument naming a bad parameter. `stock` (optional)
+  /// receives the bills of materials at check-in and must outlive the model.
+  InstrumentModel(sim::Simulation& sim, InstrumentModelConfig config,
+                  core::EventSink* sink = nullptr, core::inventory::Ledger* stock = nullptr);
+  ~InstrumentModel();
+  InstrumentModel(const InstrumentModel&) = delete;
+  InstrumentModel& operator=(const InstrumentModel&) = delete;
+
+  /// Schedules the first arrivals and failures (call once, before running the simulation).
+  void start();
+  /// KPIs up to the simulation's current time (call after running to the horizon).
+  InstrumentModelResult results() const;
+  /// The booking ledger.
+  const core::instruments::BookingLedger& ledger() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Runs one replication to the horizon on a fresh simulation and returns its KPIs.
+InstrumentModelResult run_instrument_model(const InstrumentModelConfig& config);
+
+}  // namespace labtwin::twin

@@ -1,0 +1,398 @@
+// Shared instruments on the DES kernel: arrivals, booking follow-ups, failures and KPIs.
+#include "labtwin/twin/instrument_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
+#include "labtwin/sim/random.hpp"
+#include "labtwin/sim/statistics.hpp"
+#include "labtwin/twin/sim_ports.hpp"
+
+namespace labtwin::twin {
+
+namespace ci = core::instruments;
+
+namespace {
+
+sim::Time hours_to_time(double h) { return sim::Time::from_seconds(h * 3600.0); }
+
+double overlap_hours(core::Instant a, core::Instant b, core::Instant lo, core::Instant hi) {
+  const core::Instant s = std::max(a, lo);
+  const core::Instant e = std::min(b, hi);
+  return e > s ? (e - s).to_hours() : 0.0;
+}
+
+// Joins pieces (avoids GCC 12's -Wrestrict false positive on "literal" + std::string).
+std::string cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (const std::string_view p : parts) out += p;
+  return out;
+}
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(cat({"instrument model: ", what}));
+}
+
+}  // namespace
+
+double InstrumentModelResult::lost_share() const {
+  return requests > 0 ? static_cast<double>(lost) / static_cast<double>(requests) : 0.0;
+}
+
+struct InstrumentModel::Impl {
+  enum class Fate : std::uint8_t { Run, Cancel, NoShow };
+
+  struct TypeState {
+    const InstrumentTypeSpec* spec = nullptr;
+    std::vector<ci::InstrumentId> instruments;
+    ci::RunTypeId run_type = ci::kNoRunType;
+    sim::RandomStream arrivals;
+    sim::RandomStream runs;
+    sim::RandomStream lead;
+    sim::RandomStream fate;
+    std::uint64_t next_user = 0;
+  };
+  struct InstState {
+    ci::InstrumentId id{};
+    std::size_t type = 0;
+    sim::RandomStream failures;
+    sim::RandomStream repairs;
+    bool down = false;
+    core::Instant down_since{};
+    std::vector<std::pair<core::Instant, core::Instant>> outages;  // closed outages
+  };
+
+  Impl(sim::Simulation& s, InstrumentModelConfig c, core::EventSink* sink,
+       core::inventory::Ledger* stock)
+      : sim(s), cfg(std::move(c)), clock(s, cfg.start_us), ledger(clock, sink, stock) {}
+
+  static sim::RandomStream stream(const InstrumentModelConfig& c, const std::string& name) {
+    return sim::RandomStream(c.seed, c.replication, name);
+  }
+
+  void build() {
+    require(cfg.horizon_hours > 0 && std::isfinite(cfg.horizon_hours), "horizon_hours must be > 0");
+    require(cfg.warmup_hours >= 0 && cfg.warmup_hours < cfg.horizon_hours,
+            "warmup_hours must be in [0, horizon_hours)");
+    types.reserve(cfg.types.size());
+    for (std::size_t k = 0; k < cfg.types.size(); ++k) {
+      const InstrumentTypeSpec& spec = cfg.types[k];
+      const std::string& t = spec.type;
+      require(!t.empty(), "an instrument type has no name");
+      require(spec.count >= 1, cat({"type '", t, "': count must be >= 1"}));
+      require(spec.requests_per_hour > 0 && std::isfinite(spec.requests_per_hour),
+              cat({"type '", t, "': requests_per_hour must be > 0"}));
+      require(spec.cancel_probability >= 0 && spec.no_show_probability >= 0 &&
+                  spec.cancel_probability + spec.no_show_probability <= 1,
+              cat({"type '", t, "': cancel and no-show probabilities must be >= 0, sum <= 1"}));
+      require(spec.users >= 1 && spec.projects >= 1,
+              cat({"type '", t, "': users and projects must be >= 1"}));
+      TypeState ts{&spec,
+                   {},
+                   ci::kNoRunType,
+                   stream(cfg, cat({"instruments/", t, "/arrivals"})),
+                   stream(cfg, cat({"instruments/", t, "/runs"})),
+                   stream(cfg, cat({"instruments/", t, "/lead"})),
+                   stream(cfg, cat({"instruments/", t, "/fate"}))};
+      if (!spec.bom.empty()) {
+        const ci::Result r =
+            ledger.execute(ci::AddRunType{ci::RunType{cat({t, "-run"}), spec.bom}});
+        require(r.ok(), cat({"type '", t, "': ", r.text}));
+        ts.run_type = ci::RunTypeId{r.id};
+      }
+      for (int n = 1; n <= spec.count; ++n) {
+        ci::Instrument ins;
+        ins.id = cat({t, "-", std::to_string(n)});
+        ins.type = t;
+        ins.hours = spec.hours;
+        ins.rules = spec.rules;
+        if (spec.instant) {
+          // A slot starts the instant it is requested and lasts exactly the drawn run time.
+          ins.rules.granularity = core::Span{1};
+          ins.rules.min_slot = core::Span{1};
+          ins.rules.max_slot = core::Span::days(1e5);
+          ins.rules.weekly_quota = core::Span{};
+          ins.rules.needs_approval = false;
+        }
+        const ci::Result r = ledger.execute(ci::AddInstrument{ins});
+        require(r.ok(), cat({"instrument '", ins.id, "': ", r.text}));
+        ts.instruments.push_back(ci::InstrumentId{r.id});
+        insts.push_back(InstState{ci::InstrumentId{r.id},
+                                  k,
+                                  stream(cfg, cat({"instruments/", ins.id, "/failures"})),
+                                  stream(cfg, cat({"instruments/", ins.id, "/repairs"})),
+                                  false,
+                                  {},
+                                  {}});
+      }
+      types.push_back(std::move(ts));
+    }
+    int max_users = 0;
+    int max_projects = 0;
+    for (const InstrumentTypeSpec& spec : cfg.types) {
+      max_users = std::max(max_users, spec.users);
+      max_projects = std::max(max_projects, spec.projects);
+    }
+    for (int i = 0; i < max_users; ++i) users.push_back(cat({"u", std::to_string(i)}));
+    for (int i = 0; i < max_projects; ++i) projects.push_back(cat({"p", std::to_string(i)}));
+    warm = clock.to_instant(hours_to_time(cfg.warmup_hours));
+  }
+
+  void start() {
+    for (std::size_t k = 0; k < types.size(); ++k) schedule_arrival(k);
+    for (std::size_t i = 0; i < insts.size(); ++i) schedule_failure(i);
+  }
+
+  void schedule_arrival(std::size_t k) {
+    TypeState& ts = types[k];
+    const double gap = -std::log(ts.arrivals.uniform01()) / ts.spec->requests_per_hour;
+    sim.schedule_in(hours_to_time(gap), [this, k] { arrive(k); });
+  }
+
+  void schedule_failure(std::size_t i) {
+    const auto& ttf = types[insts[i].type].spec->time_to_failure_hours;
+    if (!ttf) return;
+    sim.schedule_in(hours_to_time((*ttf)(insts[i].failures)), [this, i] { fail(i); });
+  }
+
+  bool counting() const { return clock.now() >= warm; }
+
+  void arrive(std::size_t k) {
+    schedule_arrival(k);
+    TypeState& ts = types[k];
+    const InstrumentTypeSpec& spec = *ts.spec;
+    const core::Instant now = clock.now();
+    const std::uint64_t u = ts.next_user++;
+    const std::string& user = users[u % static_cast<std::uint64_t>(spec.users)];
+    const std::string& project = projects[u % static_cast<std::uint64_t>(spec.projects)];
+    const double run_h = std::max(0.0, sim::sample(spec.run_hours, ts.runs));
+    const bool count = counting();
+    if (count) ++requests;
+    if (spec.instant) {
+      const core::Span d{std::max<std::int64_t>(1, hours_to_time(run_h).ticks)};
+      for (const ci::InstrumentId id : ts.instruments) {
+        const ci::Result r =
+            ledger.execute(ci::Request{id, user, project, now, now + d, ts.run_type});
+        if (!r.ok()) continue;
+        if (count) {
+          ++booked;
+          waits.add(0.0);
+        }
+        begin_run(ci::BookingId{r.id});
+        return;
+      }
+      if (count) ++lost;
+      return;
+    }
+    // Lead-time booking: the earliest slot at or after the preferred start on any instrument.
+    const core::Span g = spec.rules.granularity;
+    std::int64_t units =
+        static_cast<std::int64_t>(std::ceil(run_h * 3600e6 / static_cast<double>(g.us)));
+    core::Span d{std::max<std::int64_t>(units, 1) * g.us};
+    d = std::clamp(d, core::Span{(spec.rules.min_slot.us + g.us - 1) / g.us * g.us},
+                   core::Span{spec.rules.max_slot.us / g.us * g.us});
+    const double lead_h = std::max(0.0, sim::sample(spec.lead_hours, ts.lead));
+    const core::Instant preferred = now + core::Span{hours_to_time(lead_h).ticks};
+    std::optional<core::Instant> best;
+    ci::InstrumentId best_id{};
+    for (const ci::InstrumentId id : ts.instruments) {
+      const auto slot = ledger.find_slot(id, preferred, d, user, project);
+      if (slot && (!best || *slot < *best)) {
+        best = slot;
+        best_id = id;
+      }
+    }
+    if (!best) {
+      if (count) ++rejected;
+      return;
+    }
+    const ci::Result r =
+        ledger.execute(ci::Request{best_id, user, project, *best, *best + d, ts.run_type});
+    if (!r.ok())
+      throw std::logic_error(cat({"instrument model: find_slot disagrees with Request: ", r.text}));
+    const ci::BookingId b{r.id};
+    if (spec.rules.needs_approval) ledger.execute(ci::Approve{b});  // approvers say yes at once
+    if (count) {
+      ++booked;
+      waits.add((*best - now).to_hours());
+    }
+    const double f = ts.fate.uniform01();
+    if (f < spec.cancel_probability) {
+      const double at_h = ts.fate.uniform(0.0, (*best - now).to_hours());
+      sim.schedule_in(hours_to_time(at_h), [this, b] { cancel(b); });
+    } else if (f < spec.cancel_probability + spec.no_show_probability) {
+      sim.schedule_at(clock.to_sim(*best + spec.rules.no_show_grace), [this, b] { no_show(b); });
+    } else {
+      sim.schedule_at(clock.to_sim(*best), [this, b] { start_run(b); });
+    }
+  }
+
+  void begin_run(ci::BookingId b) {
+    ledger.execute(ci::CheckIn{b});
+    const ci::Booking& bk = ledger.state().booking(b);
+    if (bk.status == ci::BookingStatus::CheckedIn) {
+      sim.schedule_at(clock.to_sim(bk.end), [this, b] { end_run(b); });
+    }
+  }
+
+  // Follow-ups look the booking up again: a bump may have moved it (later) or ended it.
+  void start_run(ci::BookingId b) {
+    const ci::Booking& bk = ledger.state().booking(b);
+    if (bk.status != ci::BookingStatus::Confirmed) return;
+    if (bk.start > clock.now()) {
+      sim.schedule_at(clock.to_sim(bk.start), [this, b] { start_run(b); });
+      return;
+    }
+    begin_run(b);
+  }
+
+  void end_run(ci::BookingId b) {
+    if (ledger.state().booking(b).status == ci::BookingStatus::CheckedIn) {
+      ledger.execute(ci::Complete{b});
+    }
+  }
+
+  void cancel(ci::BookingId b) {
+    const ci::Booking& bk = ledger.state().booking(b);
+    if (bk.status == ci::BookingStatus::Confirmed || bk.status == ci::BookingStatus::Requested) {
+      ledger.execute(ci::Cancel{b});
+    }
+  }
+
+  void no_show(ci::BookingId b) {
+    const ci::Booking& bk = ledger.state().booking(b);
+    if (bk.status != ci::BookingStatus::Confirmed) return;
+    const core::Instant due =
+        bk.start + ledger.state().instrument(bk.instrument).rules.no_show_grace;
+    if (due > clock.now()) {
+      sim.schedule_at(clock.to_sim(due), [this, b] { no_show(b); });
+      return;
+    }
+    ledger.execute(ci::NoShow{b});
+  }
+
+  void fail(std::size_t i) {
+    InstState& s = insts[i];
+    const InstrumentTypeSpec& spec = *types[s.type].spec;
+    const double repair_h = std::max(1e-6, sim::sample(spec.repair_hours, s.repairs));
+    const double expected_h = std::max(1e-6, sim::mean(spec.repair_hours));
+    const ci::Result r = ledger.execute(
+        ci::ReportBreakdown{s.id, core::Span{hours_to_time(expected_h).ticks}, "failure"});
+    if (!r.ok()) throw std::logic_error(cat({"instrument model: breakdown rejected: ", r.text}));
+    s.down = true;
+    s.down_since = clock.now();
+    sim.schedule_in(hours_to_time(repair_h), [this, i] { repair(i); });
+  }
+
+  void repair(std::size_t i) {
+    InstState& s = insts[i];
+    ledger.execute(ci::RepairDone{s.id});
+    s.outages.emplace_back(s.down_since, clock.now());
+    s.down = false;
+    schedule_failure(i);
+  }
+
+  InstrumentModelResult results() const {
+    InstrumentModelResult out;
+    const core::Instant now = clock.now();
+    const double window = (now - warm).to_hours();
+    const ci::BookingLedgerState& st = ledger.state();
+    for (const InstState& s : insts) {
+      InstrumentKpi k;
+      k.id = st.instrument(s.id).id;
+      k.type = st.instrument(s.id).type;
+      for (const auto& [a, b] : s.outages) {
+        k.down_hours += overlap_hours(a, b, warm, now);
+        if (a >= warm) ++k.failures;
+      }
+      if (s.down) {
+        k.down_hours += overlap_hours(s.down_since, now, warm, now);
+        if (s.down_since >= warm) ++k.failures;
+      }
+      out.instruments.push_back(std::move(k));
+    }
+    for (std::uint32_t i = 0; i < st.booking_count(); ++i) {
+      const ci::Booking& b = st.booking(ci::BookingId{i});
+      double h = 0.0;
+      if (b.status == ci::BookingStatus::Completed) h = overlap_hours(b.start, b.end, warm, now);
+      if (b.status == ci::BookingStatus::CheckedIn) {
+        h = overlap_hours(b.start, std::min(b.end, now), warm, now);
+      }
+      out.instruments[ci::index(b.instrument)].run_hours += h;
+    }
+    for (InstrumentKpi& k : out.instruments) {
+      k.utilisation = window > 0 ? k.run_hours / window : 0.0;
+      k.availability = window > 0 ? 1.0 - k.down_hours / window : 1.0;
+    }
+    for (const ci::Event& e : ledger.events()) {
+      if (e.at < warm) continue;
+      std::visit(
+          [&](const auto& body) {
+            using T = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<T, ci::BookingBumped>) ++out.bumped;
+            if constexpr (std::is_same_v<T, ci::RunCompleted>) ++out.completed;
+            if constexpr (std::is_same_v<T, ci::NoShowRecorded>) ++out.no_shows;
+            if constexpr (std::is_same_v<T, ci::BookingCancelled>) {
+              ++out.cancelled;
+              if (body.late) ++out.late_cancelled;
+            }
+            if constexpr (std::is_same_v<T, ci::RunLost>) {
+              (body.cause == ci::LossCause::Stockout ? out.lost_stockout : out.lost_breakdown)++;
+            }
+          },
+          e.body);
+    }
+    out.requests = requests;
+    out.booked = booked;
+    out.rejected = rejected;
+    out.lost = lost;
+    if (waits.count() > 0) {
+      out.wait_p50_hours = waits.quantile(0.5);
+      out.wait_p95_hours = waits.quantile(0.95);
+    }
+    return out;
+  }
+
+  sim::Simulation& sim;
+  InstrumentModelConfig cfg;
+  SimClock clock;
+  ci::BookingLedger ledger;
+  std::vector<TypeState> types;
+  std::vector<InstState> insts;
+  core::Instant warm{};
+  std::vector<std::string> users;     // "u0", "u1", ... (shared by the types)
+  std::vector<std::string> projects;  // "p0", "p1", ...
+  std::int64_t requests = 0;
+  std::int64_t booked = 0;
+  std::int64_t rejected = 0;
+  std::int64_t lost = 0;
+  mutable sim::SampleQuantiles waits;  // quantile() sorts lazily
+};
+
+InstrumentModel::InstrumentModel(sim::Simulation& sim, InstrumentModelConfig config,
+                                 core::EventSink* sink, core::inventory::Ledger* stock)
+    : impl_(std::make_unique<Impl>(sim, std::move(config), sink, stock)) {
+  impl_->build();
+}
+
+InstrumentModel::~InstrumentModel() = default;
+
+void InstrumentModel::start() { impl_->start(); }
+
+InstrumentModelResult InstrumentModel::results() const { return impl_->results(); }
+
+const core::instruments::BookingLedger& InstrumentModel::ledger() const { return impl_->ledger; }
+
+InstrumentModelResult run_instrument_model(const InstrumentModelConfig& config) {
+  sim::Simulation sim;
+  InstrumentModel model(sim, config);
+  model.start();
+  sim.run_until(hours_to_time(config.horizon_hours));
+  return model.results();
+}
+
+}  // namespace labtwin::twin
