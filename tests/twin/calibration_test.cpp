@@ -232,6 +232,40 @@ TEST(Calibration, StandardErrorsMatchTheScatterOverNoiseDraws) {
   }
 }
 
+TEST(Calibration, CyclingOnlyAirOnlyIsHonest) {
+  // Without the compressor failure and without the payload sensor the slow mode (total
+  // capacity) shows only through small excursions around the thermostat band. Whatever the
+  // accuracy then, each error must be covered by its reported standard error, and the error of
+  // C_p must say that it is far less certain than with the failure's warm-up in the trace.
+  const CalibrationTrace full = with_noise(clean_trace(), 7);
+  CalibrationTrace tr = full;
+  const auto cut = static_cast<std::size_t>(3.0 * kDay / 60.0);  // before the failure
+  tr.t_s.resize(cut);
+  tr.air_c.resize(cut);
+  tr.payload_c.clear();
+  CalibrationOptions opt;
+  opt.initial = start_params();
+  opt.fit = default_fit(tr);
+  const CalibrationResult res = calibrate_freezer(tr, opt);
+  const CalibrationResult ref = calibrate_freezer(full, opt);
+  std::printf("cycling only, air only: %s\n", res.message.c_str());
+  EXPECT_TRUE(res.converged) << res.message;
+  const FreezerParams truth = truth_params();
+  ASSERT_EQ(res.fitted.size(), ref.fitted.size());
+  for (std::size_t j = 0; j < res.fitted.size(); ++j) {
+    const FittedParam& f = res.fitted[j];
+    const double want = param_value(truth, f.param);
+    std::printf("  %-22s error %+.3f%%  std error %.3f%% (full trace, air + payload: %.3f%%)\n",
+                std::string(scenario_key(f.param)).c_str(), 100.0 * (f.value / want - 1.0),
+                100.0 * f.std_error / want, 100.0 * ref.fitted[j].std_error / want);
+    EXPECT_LT(std::abs(f.value - want), 4.0 * f.std_error) << scenario_key(f.param);
+    EXPECT_GT(f.std_error, ref.fitted[j].std_error) << scenario_key(f.param);
+    if (f.param == FreezerParam::payload_capacity) {
+      EXPECT_GT(f.std_error, 10.0 * ref.fitted[j].std_error);
+    }
+  }
+}
+
 TEST(Calibration, FittingEverythingIsRejectedAsScaleInvariant) {
   const CalibrationTrace& tr = clean_trace();
   // The invariance itself: every capacity, conductance and Q_c x 1.7 gives the same

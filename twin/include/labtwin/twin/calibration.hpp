@@ -27,12 +27,12 @@ struct CalibrationTrace {
 
 /// A physical parameter of FreezerParams that calibration can fit.
 enum class FreezerParam {
-  air_capacity,
-  payload_capacity,
-  ua_air_payload,
-  ua_wall,
-  ua_door,
-  cooling_power
+  air_capacity,      ///< FreezerParams::air_capacity_j_per_k (J/K)
+  payload_capacity,  ///< FreezerParams::payload_capacity_j_per_k (J/K)
+  ua_air_payload,    ///< FreezerParams::ua_air_payload_w_per_k (W/K)
+  ua_wall,           ///< FreezerParams::ua_wall_w_per_k (W/K)
+  ua_door,           ///< FreezerParams::ua_door_w_per_k (W/K)
+  cooling_power      ///< FreezerParams::cooling_power_w (W)
 };
 
 /// The scenario key of a parameter under sites[].freezers[].model, e.g. "air_heat_capacity".
