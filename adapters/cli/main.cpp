@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "sweep_command.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 
 namespace {
@@ -40,6 +41,10 @@ int main(int argc, char** argv) {
   validate->add_option("scenarios", validate_files, "Scenario files (YAML)")->required();
   validate->footer("Exit codes: 0 all valid, 2 a problem was found (file:line:column messages).");
 
+  SweepFlags sweep_flags;
+  CLI::App* sweep = nullptr;
+  add_sweep_command(app, sweep_flags, sweep);
+
   auto* version = app.add_subcommand("version", "Print the labtwin version");
 
   PolicySsFlags ss;
@@ -69,6 +74,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) return run_command(run_flags);
+    if (*sweep) return sweep_command(sweep_flags);
     if (*validate) return labtwin::adapters::validate_command(validate_files, std::cout, std::cerr);
     if (*version) {
       std::cout << "labtwin " << LABTWIN_VERSION << "\n";
