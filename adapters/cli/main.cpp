@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "sweep_command.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
+#include "sweep_command.hpp"
 
 namespace {
 
@@ -40,6 +40,53 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Check scenario files; print every problem");
   validate->add_option("scenarios", validate_files, "Scenario files (YAML)")->required();
   validate->footer("Exit codes: 0 all valid, 2 a problem was found (file:line:column messages).");
+
+  RunFlags replay_flags;
+  replay_flags.replay = true;
+  auto* replay = app.add_subcommand(
+      "replay", "Run a scenario driven by recorded telemetry instead of its physical models");
+  add_run_flags(replay, replay_flags);
+  replay->add_option("--telemetry", replay_flags.telemetry,
+                     "Telemetry file, HDF5 or CSV (default: the scenario's telemetry.file)");
+  replay->add_flag("--lenient", replay_flags.lenient,
+                   "Skip bad CSV rows (counted) instead of failing");
+  replay->footer("Exit codes: 0 ok, 1 an expect: assertion failed, 2 bad input, 3 internal error.");
+
+  auto* telemetry = app.add_subcommand("telemetry", "Telemetry files: import, synthesise");
+  telemetry->require_subcommand(1);
+  TelemetryImportFlags imp;
+  auto* import_cmd = telemetry->add_subcommand(
+      "import", "Convert CSV (timestamp,sensor_id,value[,unit]) to the HDF5 series layout");
+  import_cmd->add_option("csv", imp.input, "CSV file")->required();
+  import_cmd->add_option("--out", imp.output, "HDF5 file to write (atomically)")->required();
+  import_cmd->add_flag("--lenient", imp.lenient, "Skip bad rows (counted) instead of failing");
+  import_cmd->add_option("--disorder", imp.disorder, "Out-of-order rows: sort or reject")
+      ->check(CLI::IsMember({"sort", "reject"}));
+  import_cmd->add_flag("--quiet,-q", imp.quiet, "Print nothing but errors");
+  TelemetrySynthFlags syn;
+  auto* synth_cmd = telemetry->add_subcommand(
+      "synth", "Run a scenario and write what its sensors would record (with noise)");
+  synth_cmd->add_option("scenario", syn.scenario, "Scenario file (YAML)")->required();
+  synth_cmd->add_option("--out", syn.output, "Telemetry file to write: .h5 or .csv")->required();
+  synth_cmd->add_option("--every", syn.every, "Temperature sampling period, e.g. 1min");
+  synth_cmd->add_option("--noise", syn.noise_k, "Temperature noise, standard deviation in K");
+  synth_cmd->add_option("--seed", syn.seed, "Master random seed (replaces the scenario's seed:)");
+  synth_cmd->add_option("--until", syn.until, "Simulated duration (replaces clock.horizon)");
+  synth_cmd->add_flag("--quiet,-q", syn.quiet, "Print nothing but errors");
+
+  CalibrateFlags cal;
+  auto* calibrate = app.add_subcommand(
+      "calibrate", "Fit a freezer's thermal parameters to recorded temperatures (least squares)");
+  calibrate->add_option("scenario", cal.scenario, "Scenario file (YAML)")->required();
+  calibrate->add_option("--telemetry", cal.telemetry,
+                        "Telemetry file, HDF5 or CSV (default: the scenario's telemetry.file)");
+  calibrate->add_option("--entity", cal.entity, "Freezer id, e.g. F-12")->required();
+  calibrate->add_option("--fit", cal.fit,
+                        "Parameters to fit (scenario keys; default: both heat capacities, "
+                        "ua_air_payload, ua_walls, and ua_door when the door was recorded)");
+  calibrate->add_option("--out", cal.output, "Write the YAML snippet here (atomically)");
+  calibrate->add_flag("--quiet,-q", cal.quiet, "Print nothing but errors");
+  calibrate->footer("Exit codes: 0 fitted, 1 the fit did not converge, 2 bad input.");
 
   SweepFlags sweep_flags;
   CLI::App* sweep = nullptr;
@@ -75,6 +122,10 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(run_flags);
     if (*sweep) return sweep_command(sweep_flags);
+    if (*replay) return run_command(replay_flags);
+    if (*import_cmd) return telemetry_import_command(imp);
+    if (*synth_cmd) return telemetry_synth_command(syn);
+    if (*calibrate) return calibrate_command(cal);
     if (*validate) return labtwin::adapters::validate_command(validate_files, std::cout, std::cerr);
     if (*version) {
       std::cout << "labtwin " << LABTWIN_VERSION << "\n";

@@ -1,12 +1,17 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "commands.hpp"
 #include "labtwin/adapters/atomic_file.hpp"
 #include "labtwin/adapters/expectation.hpp"
+#include "labtwin/adapters/replay_binding.hpp"
 #include "labtwin/adapters/report.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "labtwin/adapters/schema.hpp"
@@ -19,11 +24,13 @@ namespace {
 /// Checks every `expect:` entry against the run.
 std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioDef& sc,
                                                            const twin::RunResult& r,
-                                                           const std::string& variant) {
+                                                           const std::string& variant,
+                                                           bool replay) {
   std::vector<adapters::AssertionOutcome> out;
   for (const auto& e : sc.expect) {
-    // A pinned fingerprint is the base scenario's: a variant is meant to behave differently.
-    if (e.kpi == "fingerprint" && !variant.empty()) continue;
+    // A pinned fingerprint is the base scenario's simulated run: a variant or a replay is
+    // meant to run differently.
+    if (e.kpi == "fingerprint" && (!variant.empty() || replay)) continue;
     adapters::AssertionOutcome o{e.kpi, e.expression, false, ""};
     const auto parsed = adapters::parse_expectation(e.expression);
     if (!parsed.ok()) {
@@ -61,7 +68,8 @@ std::vector<adapters::AssertionOutcome> check_expectations(const twin::ScenarioD
 
 int run_command(const RunFlags& f) {
   if (f.format != "table" && f.format != "json") {
-    std::cerr << "labtwin run: --format: expected table or json, got \"" << f.format << "\"\n";
+    std::cerr << (f.replay ? "labtwin replay" : "labtwin run")
+              << ": --format: expected table or json, got \"" << f.format << "\"\n";
     return kBadInput;
   }
   twin::RunOptions options;
@@ -69,8 +77,8 @@ int run_command(const RunFlags& f) {
   if (!f.until.empty()) {
     const auto t = sim::units::parse_duration_ticks(f.until);
     if (!t.ok() || t.value <= 0) {
-      std::cerr << "labtwin run: --until: " << (t.ok() ? "must be a positive duration" : t.error)
-                << "\n";
+      std::cerr << (f.replay ? "labtwin replay" : "labtwin run")
+                << ": --until: " << (t.ok() ? "must be a positive duration" : t.error) << "\n";
       return kBadInput;
     }
     options.until = sim::Time{t.value};
@@ -81,15 +89,77 @@ int run_command(const RunFlags& f) {
   if (!loaded.ok()) return kBadInput;
   const auto& sc = *loaded.scenario;
 
+  const char* cmd = f.replay ? "labtwin replay" : "labtwin run";
+
+  // Replay: recorded telemetry replaces the physical models' signals it is bound to.
+  std::optional<twin::ReplayInput> replay;
+  if (f.replay) {
+    std::string file = f.telemetry;
+    if (file.empty() && sc.telemetry.file)
+      file = (std::filesystem::path(f.scenario).parent_path() / *sc.telemetry.file).string();
+    if (file.empty()) {
+      std::cerr << cmd << ": --telemetry: no file given and no telemetry.file in " << f.scenario
+                << "\n";
+      return kBadInput;
+    }
+    adapters::TelemetryReadOptions ropt;
+    ropt.lenient = f.lenient;
+    ropt.disorder =
+        sc.telemetry.disorder == "reject" ? adapters::Disorder::reject : adapters::Disorder::sort;
+    adapters::TelemetryReadReport report;
+    try {
+      const auto data = adapters::read_telemetry(file, ropt, &report);
+      replay = adapters::bind_telemetry(data, file, sc, f.scenario);
+    } catch (const adapters::TelemetryError& e) {
+      std::cerr << e.what() << "\n";
+      return kBadInput;
+    }
+    if (report.skipped > 0)
+      std::cerr << file << ": warning: " << report.skipped << " bad rows skipped (--lenient)\n";
+    options.replay = &*replay;
+    if (!f.quiet && f.format == "table") {
+      std::set<std::string> entities;
+      std::size_t samples = 0;
+      for (const auto& t : replay->tracks) entities.insert(t.entity), samples += t.t_s.size();
+      std::cout << "replaying " << replay->tracks.size() << " signals of " << entities.size()
+                << " entities (" << samples << " samples) from " << file << "\n";
+    }
+  }
+
   twin::RunResult result;
+  std::filesystem::path out_dir;
   try {
-    result = twin::run_scenario(sc, options);
+    if (!f.out_dir.empty()) {
+      out_dir = f.out_dir;
+      std::filesystem::create_directories(out_dir);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << cmd << ": --out " << f.out_dir << ": " << e.what() << "\n";
+    return kBadInput;
+  }
+  try {
+    if (!out_dir.empty()) {
+      adapters::RecordedRunInfo info;
+      info.scenario_path = f.scenario;
+      std::ifstream in(f.scenario, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      info.scenario_text = text.str();
+      info.variant = f.variant;
+      info.version = LABTWIN_VERSION;
+      result = adapters::run_recorded(sc, options, out_dir / "results.h5", info);
+    } else {
+      result = twin::run_scenario(sc, options);
+    }
   } catch (const std::invalid_argument& e) {
     std::cerr << f.scenario << ": error: " << e.what() << "\n";
     return kBadInput;
+  } catch (const adapters::TelemetryError& e) {
+    std::cerr << cmd << ": --out " << f.out_dir << ": " << e.what() << "\n";
+    return kBadInput;
   }
   result.variant = f.variant;
-  const auto outcomes = check_expectations(sc, result, f.variant);
+  const auto outcomes = check_expectations(sc, result, f.variant, f.replay);
   const bool all_passed =
       std::all_of(outcomes.begin(), outcomes.end(), [](const auto& o) { return o.passed; });
 
@@ -108,12 +178,9 @@ int run_command(const RunFlags& f) {
   }
   // Output files: a path that cannot be written is bad input (named by its flag), not a bug.
   try {
-    if (!f.out_dir.empty()) {
-      std::filesystem::create_directories(f.out_dir);
-      adapters::write_file_atomic(std::filesystem::path(f.out_dir) / "summary.json", summary);
-    }
+    if (!out_dir.empty()) adapters::write_file_atomic(out_dir / "summary.json", summary);
   } catch (const std::exception& e) {
-    std::cerr << "labtwin run: --out " << f.out_dir << ": " << e.what() << "\n";
+    std::cerr << cmd << ": --out " << f.out_dir << ": " << e.what() << "\n";
     return kBadInput;
   }
   try {
@@ -123,7 +190,7 @@ int run_command(const RunFlags& f) {
                                   adapters::junit_xml(suite, outcomes, result.wall_seconds));
     }
   } catch (const std::exception& e) {
-    std::cerr << "labtwin run: --junit " << f.junit << ": " << e.what() << "\n";
+    std::cerr << cmd << ": --junit " << f.junit << ": " << e.what() << "\n";
     return kBadInput;
   }
   return all_passed ? kOk : kAssertionFailed;

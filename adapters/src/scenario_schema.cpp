@@ -247,8 +247,10 @@ SchemaNode build_schema() {
       req("signal", kind(K::identifier), "signal name", "air_temperature"),
   });
   auto gaps = map_of({
-      opt("mode", enum_of({"hold", "linear"}), "hold", "how gaps are bridged", "linear"),
-      opt("max_gap", positive(K::duration, "0s"), "", "longest gap bridged", "15min"),
+      opt("mode", enum_of({"hold", "linear"}), "linear",
+          "between samples: straight line (linear) or the last sample (hold)", "hold"),
+      opt("max_gap", positive(K::duration, "0s"), "",
+          "a longer silence is a sensor failure (telemetry.gap event)", "15min"),
   });
   auto telemetry = map_of({
       opt("file", kind(K::string), "", "recorded telemetry (relative to the scenario)",
@@ -259,8 +261,8 @@ SchemaNode build_schema() {
       opt("disorder", enum_of({"sort", "reject"}), "sort", "out-of-order samples", "reject"),
   });
   auto series = map_of({
-      req("entity", kind(K::identifier), "entity id", "F-03"),
-      req("signal", kind(K::identifier), "signal name", "air_temperature"),
+      req("entity", kind(K::string), "entity id, or * for all", "F-03"),
+      req("signal", kind(K::string), "signal name, or * for all", "air_temperature"),
       opt("policy", enum_of({"on_change", "every", "decimate"}), "on_change",
           "when a sample is recorded", "every"),
       opt("every", positive(K::duration, "0s"), "", "period for `every` and `decimate`", "1min"),
@@ -317,8 +319,8 @@ SchemaNode build_schema() {
       opt("incidents", seq_of(std::move(incident)), "[]", "scripted events",
           "[{at: \"+2h\", kind: door_ajar, target: F-01}]"),
       opt("policies", std::move(policies), "", "operational policies", "{dispatch: edf}"),
-      opt("telemetry", std::move(telemetry), "", "recorded data replay (schema only for now)",
-          "{file: data/t.csv}"),
+      opt("telemetry", std::move(telemetry), "",
+          "recorded telemetry replayed into the twin (docs/telemetry.md)", "{file: data/t.csv}"),
       opt("outputs", std::move(outputs), "", "what a run writes", "{dir: out}"),
       opt("expect", dict_of("kpi", kind(K::expression)), "{}",
           "acceptance criteria: KPI name -> expression",

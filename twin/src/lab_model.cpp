@@ -18,6 +18,26 @@ using namespace detail;  // NOLINT(google-build-using-namespace): this file impl
 
 // [SECTION] Construction -------------------------------------------------------------------
 
+FreezerParams freezer_params_of(const FreezerDef& fd) {
+  FreezerParams p;
+  p.setpoint_c = fd.setpoint_c;
+  p.hysteresis_k = fd.hysteresis_k;
+  p.alarm_high_c = fd.alarm_high_c;
+  p.damage_limits = {
+      {fd.storage_class, inv::storage_limits(storage_class_of(fd.storage_class)).max_safe_c}};
+  const auto& m = fd.model;
+  if (m.air_heat_capacity_j_per_k) p.air_capacity_j_per_k = *m.air_heat_capacity_j_per_k;
+  if (m.payload_heat_capacity_j_per_k)
+    p.payload_capacity_j_per_k = *m.payload_heat_capacity_j_per_k;
+  if (m.ua_air_payload_w_per_k) p.ua_air_payload_w_per_k = *m.ua_air_payload_w_per_k;
+  if (m.ua_walls_w_per_k) p.ua_wall_w_per_k = *m.ua_walls_w_per_k;
+  if (m.ua_door_w_per_k) p.ua_door_w_per_k = *m.ua_door_w_per_k;
+  if (m.cooling_power_w) p.cooling_power_w = *m.cooling_power_w;
+  if (m.electrical_power_w) p.electrical_power_w = *m.electrical_power_w;
+  p.validate();
+  return p;
+}
+
 LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
     : sc(s),
       seed(o.seed.value_or(s.seed)),
@@ -30,10 +50,14 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
       dispatcher(clock, log, graph, dispatcher_config(s.policies.dispatch)) {
   if (end <= sim::Time::zero()) throw std::invalid_argument("clock.horizon must be positive");
   for (auto* obs : o.observers) sim.add_observer(obs);
+  replay = o.replay;
+  if (replay) gap_mode = replay->gap_mode;
   build_sites();
   build_technicians();
   build_items();
   schedule_incidents();
+  setup_replay();
+  build_signals();
   shift_sync();
 }
 
@@ -46,30 +70,20 @@ void LabModel::Impl::build_sites() {
     site_locs.push_back(inv::LocId{site_loc.id});
     const auto [weekday, hour] = local_day_hour(start_us, sc.clock.utc_offset_s);
     (void)weekday;
+    rp_ambient.push_back(track_for(site.id, "ambient_temperature"));
+    site_ambient.push_back(rp_ambient.back() ? replay_ambient_from(*rp_ambient.back(), 0.0)
+                                             : ambient_at(site.ambient, hour));
     for (const auto& fd : site.freezers) {
       const std::string where = "sites[" + site.id + "].freezers[" + fd.id + "]";
       if (freezer_index.count(fd.id)) throw std::invalid_argument(where + ": duplicate id");
       const auto cls = storage_class_of(fd.storage_class);
       FreezerParams p;
-      p.setpoint_c = fd.setpoint_c;
-      p.hysteresis_k = fd.hysteresis_k;
-      p.alarm_high_c = fd.alarm_high_c;
-      p.ambient_c = ambient_at(site.ambient, hour);
-      p.damage_limits = {{fd.storage_class, inv::storage_limits(cls).max_safe_c}};
-      const auto& m = fd.model;
-      if (m.air_heat_capacity_j_per_k) p.air_capacity_j_per_k = *m.air_heat_capacity_j_per_k;
-      if (m.payload_heat_capacity_j_per_k)
-        p.payload_capacity_j_per_k = *m.payload_heat_capacity_j_per_k;
-      if (m.ua_air_payload_w_per_k) p.ua_air_payload_w_per_k = *m.ua_air_payload_w_per_k;
-      if (m.ua_walls_w_per_k) p.ua_wall_w_per_k = *m.ua_walls_w_per_k;
-      if (m.ua_door_w_per_k) p.ua_door_w_per_k = *m.ua_door_w_per_k;
-      if (m.cooling_power_w) p.cooling_power_w = *m.cooling_power_w;
-      if (m.electrical_power_w) p.electrical_power_w = *m.electrical_power_w;
       try {
-        p.validate();
+        p = freezer_params_of(fd);
       } catch (const std::exception& e) {
         throw std::invalid_argument(where + ".model: " + e.what());
       }
+      p.ambient_c = site_ambient[si];
       Freezer fz(fd, p, parse_dist(fd.failure.repair_time, where + ".failure.repair_time"),
                  parse_dist(fd.door.open_duration, where + ".door.open_duration"),
                  stream("freezer/" + fd.id + "/door"), stream("freezer/" + fd.id + "/failure"),
@@ -113,6 +127,10 @@ void LabModel::Impl::build_sites() {
     schedule_random_failure(f);
   }
   for (std::size_t si = 0; si < sc.sites.size(); ++si) {
+    if (rp_ambient[si]) {
+      schedule_replay_ambient(si);
+      continue;
+    }
     // Ambient as hourly steps of the daily cycle (piecewise constant keeps the thermal model
     // exact); the first step is at the next full hour.
     const double first = 3600.0 - std::fmod(static_cast<double>(start_us) / 1e6, 3600.0);
@@ -202,13 +220,15 @@ void LabModel::Impl::sync(std::size_t f) {
 void LabModel::Impl::reschedule(std::size_t f) {
   auto& fz = freezers[f];
   sim.cancel(fz.next);
+  fz.next = {};
   const double horizon = end.seconds() - now_s() + 1.0;
-  const auto ev = fz.model.next_event(std::max(horizon, 1.0));
-  if (!ev) return;
-  const sim::Time at = std::max(sim.now(), sim::Time::from_seconds(ev->time));
-  if (at > end) return;
-  fz.next = sim.schedule_at(
-      at, [this, f] { on_thermal(f); }, 0, kFreezerThermal, static_cast<std::uint32_t>(f));
+  if (const auto ev = fz.model.next_event(std::max(horizon, 1.0))) {
+    const sim::Time at = std::max(sim.now(), sim::Time::from_seconds(ev->time));
+    if (at <= end)
+      fz.next = sim.schedule_at(
+          at, [this, f] { on_thermal(f); }, 0, kFreezerThermal, static_cast<std::uint32_t>(f));
+  }
+  publish_freezer(f);  // every change of a freezer's inputs or state ends here
 }
 
 void LabModel::Impl::on_thermal(std::size_t f) {
@@ -216,8 +236,16 @@ void LabModel::Impl::on_thermal(std::size_t f) {
   reschedule(f);
 }
 
-void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev) {
+void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev, bool from_replay) {
   auto& fz = freezers[f];
+  // A replayed temperature replaces the model's: its crossings come from the recording.
+  const bool air_replayed = fz.rp_air != nullptr;
+  const bool payload_replayed = fz.rp_payload != nullptr || air_replayed;
+  const bool alarm_kind =
+      ev.kind == FreezerEventKind::kAlarmHigh || ev.kind == FreezerEventKind::kAlarmClear;
+  const bool damage_kind =
+      ev.kind == FreezerEventKind::kDamageLimit || ev.kind == FreezerEventKind::kDamageRecovered;
+  if (!from_replay && ((alarm_kind && air_replayed) || (damage_kind && payload_replayed))) return;
   switch (ev.kind) {
     case FreezerEventKind::kAlarmHigh:
       // The alarm fires when the air stays above the limit for alarm_delay.
@@ -233,6 +261,7 @@ void LabModel::Impl::handle(std::size_t f, const FreezerEvent& ev) {
       if (fz.alarm_raised) {
         fz.alarm_raised = false;
         log.publish({clock.now(), "freezer.alarm_cleared", fz.def.id, ""});
+        publish_freezer(f);
       }
       break;
     case FreezerEventKind::kDamageLimit:
@@ -247,8 +276,9 @@ void LabModel::Impl::raise_alarm(std::size_t f) {
   auto& fz = freezers[f];
   fz.alarm_raised = true;
   alarms += 1;
-  log.publish(
-      {clock.now(), "freezer.alarm", fz.def.id, "air " + std::to_string(fz.model.air_c()) + " C"});
+  log.publish({clock.now(), "freezer.alarm", fz.def.id,
+               "air " + std::to_string(air_at(f, now_s())) + " C"});
+  publish_freezer(f);
   if (auto k = open_fault[f]; k && std::isnan(faults[*k].alarm)) faults[*k].alarm = now_s();
   open_ticket(core::TicketKind::AlarmResponse, f, 0, true, "freezer", kDiagnoseSeconds);
 }
@@ -424,12 +454,7 @@ void LabModel::Impl::ambient_step(std::size_t si) {
       local_day_hour(clock.now().us + 1'800'000'000LL, sc.clock.utc_offset_s);
   (void)weekday;
   const double t_amb = ambient_at(sc.sites[si].ambient, hour);
-  for (std::size_t f = 0; f < freezers.size(); ++f) {
-    if (freezers[f].site != si) continue;
-    sync(f);
-    freezers[f].model.set_ambient(t_amb);
-    reschedule(f);
-  }
+  set_site_ambient(si, t_amb);
   if (sim.now() + sim::Time::h(1) <= end)
     sim.schedule_in(
         sim::Time::h(1), [this, si] { ambient_step(si); }, 0, kAmbientStep,
@@ -472,6 +497,7 @@ void LabModel::Impl::dispatch() {
       sim.cancel(t.pending);
       t.busy_seconds += now_s() - t.busy_since;
       t.ticket.clear();
+      publish_tech(tech_index.at(a.technician));
     }
     begin(a.ticket, a.technician, a.expected_start);
   }
@@ -487,6 +513,7 @@ void LabModel::Impl::begin(const std::string& ticket, const std::string& tech,
   auto& t = techs[ti];
   t.ticket = ticket;
   t.busy_since = now_s();
+  publish_tech(ti);
   const sim::Time at = std::max(sim.now(), clock.to_sim(arrival));
   t.pending = sim.schedule_at(
       at, [this, ti] { arrive(ti); }, 0, kTechArrive, static_cast<std::uint32_t>(ti));
@@ -591,6 +618,7 @@ void LabModel::Impl::finish(std::size_t ti) {
   t.busy_seconds += now_s() - t.busy_since;
   t.ticket.clear();
   t.pending = {};
+  publish_tech(ti);
   dispatcher.complete_ticket(ticket);
   // A technician called in stays on site for follow-up work instead of being called again.
   const bool called_in = !t.calendar.on_shift(clock.now()) && dispatcher.technician(t.id).on_call;
@@ -618,7 +646,7 @@ void LabModel::Impl::finish_freezer_work(const TicketInfo& info) {
         fz.model.set_door(fz.doors_open > 0);
       }
       reschedule(f);
-      const bool warm = fz.model.payload_c() > fz.def.setpoint_c + 2.0 * fz.def.hysteresis_k ||
+      const bool warm = payload_at(f, now_s()) > fz.def.setpoint_c + 2.0 * fz.def.hysteresis_k ||
                         !fz.powered_and_cooling();
       if (fz.model.compressor_failed() && !fz.repair_open)
         open_ticket(core::TicketKind::Repair, f, 1, false, "refrigeration", sim::mean(fz.repair));
@@ -707,10 +735,10 @@ RunResult LabModel::Impl::result() const {
   r.events = sim.events_executed();
   r.simulated_seconds = sim.now().seconds();
   double energy = 0, duty = 0, peak = -std::numeric_limits<double>::infinity();
-  for (const auto& fz : freezers) {
-    energy += fz.model.energy_j();
-    duty += fz.model.duty_cycle();
-    peak = std::max(peak, fz.model.payload_c());
+  for (std::size_t f = 0; f < freezers.size(); ++f) {
+    energy += freezer_energy(f);
+    duty += freezer_duty(f);
+    peak = std::max(peak, payload_at(f, now_s()));
   }
   double busy = 0, shift = 0;
   const core::Instant from{start_us}, to = clock.now();
@@ -753,6 +781,7 @@ RunResult LabModel::Impl::result() const {
       {"backorders_at_end", backorders, "count", "units owed at the end"},
       {"purchase_orders", orders, "count", "purchase orders placed"},
       {"expired_value", expired_value, "money", "value of stock written off as expired"},
+      {"sensor_gaps", sensor_gaps, "count", "replayed sensors silent longer than max_gap"},
   };
   return r;
 }
@@ -773,6 +802,9 @@ sim::Time LabModel::horizon() const { return impl_->end; }
 sim::Simulation& LabModel::simulation() { return impl_->sim; }
 RunResult LabModel::result() const { return impl_->result(); }
 const std::vector<core::DomainEvent>& LabModel::event_log() const { return impl_->log.events(); }
+const core::inventory::Ledger& LabModel::ledger() const { return impl_->ledger; }
+sim::SignalTable& LabModel::signals() { return impl_->signals; }
+std::int64_t LabModel::start_us() const { return impl_->start_us; }
 ItemStatus LabModel::item_status(const std::string& sku) const { return impl_->item_status(sku); }
 
 RunResult run_scenario(const ScenarioDef& scenario, const RunOptions& options) {

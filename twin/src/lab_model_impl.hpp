@@ -20,6 +20,7 @@
 #include "labtwin/sim/units.hpp"
 #include "labtwin/twin/freezer_model.hpp"
 #include "labtwin/twin/lab_model.hpp"
+#include "labtwin/twin/replay.hpp"
 #include "labtwin/twin/sim_ports.hpp"
 #include "labtwin/twin/site_graph.hpp"
 
@@ -48,6 +49,9 @@ enum Kind : std::uint32_t {
   kReview,
   kDelivery,
   kExpiry,
+  kReplayCrossing,
+  kReplayAmbient,
+  kSensorGap,
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
@@ -144,6 +148,12 @@ struct Freezer {
   sim::Distribution repair;
   sim::Distribution door_duration;
   sim::RandomStream door_rng, fail_rng, repair_rng;
+  sim::SignalId sig = 0;  // first of: air, payload, compressor, door, alarm
+  // Replay: recorded tracks replacing the model's air / payload / compressor (null: model).
+  const ReplayTrack* rp_air = nullptr;
+  const ReplayTrack* rp_payload = nullptr;
+  const ReplayTrack* rp_comp = nullptr;
+  ReplayTrack derived_payload;  // payload driven by a replayed air track (no payload recorded)
 
   Freezer(FreezerDef d, FreezerParams p, sim::Distribution rep, sim::Distribution door,
           sim::RandomStream door_stream, sim::RandomStream fail_stream,
@@ -160,6 +170,7 @@ struct Freezer {
 
 struct Tech {
   std::string id;
+  sim::SignalId sig = 0;  // busy
   std::size_t site = 0;
   std::string ticket;         // current ticket, empty when idle
   sim::EventId pending{};     // arrival, work completion or next rescue box
@@ -193,6 +204,7 @@ struct StockItem {
   double demand = 0.0, filled = 0.0, orders = 0.0, expired = 0.0, expired_value = 0.0;
   double stockout_since = -1.0, stockout_seconds = 0.0;  // time with nothing available
   std::uint64_t lots = 0;
+  sim::SignalId sig = 0;  // first of: on_hand, available, on_order, backorders
 
   StockItem(ItemDef d, sim::RandomStream demand_stream, sim::RandomStream lead_stream)
       : def(std::move(d)), demand_rng(demand_stream), lead_rng(lead_stream) {}
@@ -235,6 +247,13 @@ struct LabModel::Impl {
   std::map<std::string, inv::LocId, std::less<>> stores;  // "site/class" -> storage unit
   std::vector<inv::LocId> site_locs;
   bool qc_staffed = false;  // some technician has the `qc` skill: receipts wait for QC
+  sim::SignalTable signals;
+  std::vector<double> site_ambient;            // current room temperature per site
+  std::vector<sim::SignalId> site_sig;         // ambient_temperature per site
+  std::vector<const ReplayTrack*> rp_ambient;  // per site, null: daily-cycle model
+  const ReplayInput* replay = nullptr;
+  GapMode gap_mode = GapMode::kLinear;
+  double sensor_gaps = 0;
   // KPI accumulators
   double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0;
   double alarms = 0, callouts = 0, stranded = 0;
@@ -252,7 +271,7 @@ struct LabModel::Impl {
   void sync(std::size_t f);
   void reschedule(std::size_t f);
   void on_thermal(std::size_t f);
-  void handle(std::size_t f, const FreezerEvent& ev);
+  void handle(std::size_t f, const FreezerEvent& ev, bool from_replay = false);
   void raise_alarm(std::size_t f);
   void write_off(std::size_t f);
   void start_fault(std::size_t f);
@@ -267,6 +286,23 @@ struct LabModel::Impl {
   std::string open_ticket(core::TicketKind kind, std::size_t f, int priority, bool critical,
                           const std::string& skill, double estimate_s,
                           std::optional<TicketInfo> info = std::nullopt);
+
+  void build_signals();
+  const ReplayTrack* track_for(const std::string& entity, const char* signal) const;
+  double replay_ambient_from(const ReplayTrack& track, double t) const;
+  void schedule_replay_ambient(std::size_t si);
+  void set_site_ambient(std::size_t si, double t_amb);
+  void setup_replay();
+  void schedule_track_crossings(std::size_t f, const ReplayTrack& track, double level, bool alarm);
+  void schedule_gaps(const ReplayTrack& track);
+  double air_at(std::size_t f, double t) const;
+  double payload_at(std::size_t f, double t) const;
+  bool compressor_on(std::size_t f) const;
+  double freezer_energy(std::size_t f) const;
+  double freezer_duty(std::size_t f) const;
+  void publish_freezer(std::size_t f);
+  void publish_item(std::size_t i);
+  void publish_tech(std::size_t t);
 
   void build_items();
   inv::LocId store_for(std::size_t site, inv::StorageClass cls);

@@ -207,6 +207,7 @@ void LabModel::Impl::place_order(std::size_t i, double quantity) {
   ledger.execute(inv::AdvancePo{.po = po, .to = inv::PoState::Approved});
   ledger.execute(inv::AdvancePo{.po = po, .to = inv::PoState::Ordered});
   it.orders += 1;
+  publish_item(i);
   const double lead = it.lead_time ? safe_sample(*it.lead_time, it.lead_rng) : 0.0;
   const sim::Time at = sim.now() + sim::Time::from_seconds(lead);
   if (at > end) return;  // still on order when the run ends
@@ -233,6 +234,7 @@ void LabModel::Impl::receive(std::size_t i, inv::PoId po, double quantity) {
                                     .expiry = expiry});
   if (!r.ok()) throw std::logic_error("receipt of " + it.def.sku + " rejected: " + r.reason);
   const inv::LotId lot{r.id};
+  publish_item(i);
   if (expiry) {
     sim.schedule_at(
         clock.to_sim(*expiry), [this, i, lot] { expire(i, lot); }, 0, kExpiry,
@@ -285,6 +287,7 @@ void LabModel::Impl::update_stockout(std::size_t i) {
     it.stockout_seconds += now_s() - it.stockout_since;
     it.stockout_since = -1.0;
   }
+  publish_item(i);
 }
 
 ItemStatus LabModel::Impl::item_status(const std::string& sku) const {

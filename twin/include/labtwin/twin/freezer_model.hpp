@@ -151,6 +151,9 @@ class FreezerModel {
   ExpSum trajectory(int node) const;
   /// The closed-form mode for the current door state (exposed for references and tests).
   const LinearThermalMode& current_mode() const { return door_open_ ? open_ : closed_; }
+  /// Temperature (C) of `node` at t >= time() under the current inputs; exact up to the next
+  /// internal event or input change.
+  double predict(int node, double t) const { return trajectory(node).value(t - now_); }
   /// Heat input per node (W) under the current compressor state.
   NodeVector heat_input() const;
 

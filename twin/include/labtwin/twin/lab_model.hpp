@@ -8,12 +8,18 @@
 
 #include "labtwin/core/ports.hpp"
 #include "labtwin/sim/observer.hpp"
+#include "labtwin/sim/signals.hpp"
 #include "labtwin/sim/time.hpp"
+#include "labtwin/twin/freezer_model.hpp"
+#include "labtwin/twin/replay.hpp"
 #include "labtwin/twin/run_result.hpp"
 #include "labtwin/twin/scenario_def.hpp"
 
 namespace labtwin::sim {
 class Simulation;
+}
+namespace labtwin::core::inventory {
+class Ledger;
 }
 
 namespace labtwin::twin {
@@ -24,6 +30,8 @@ struct RunOptions {
   std::optional<sim::Time> until;         ///< replaces `clock.horizon`
   std::uint64_t replication = 0;          ///< replication index (keys the random streams)
   std::vector<sim::Observer*> observers;  ///< attached to the kernel for the whole run
+  /// Recorded signals that replace the physical models' (not owned; must outlive the model).
+  const ReplayInput* replay = nullptr;
 };
 
 /// Stock facts of one item (at its demand site), for tests, reports and the GUI.
@@ -60,11 +68,22 @@ class LabModel {
   ItemStatus item_status(const std::string& sku) const;
   /// Everything the core published so far.
   const std::vector<core::DomainEvent>& event_log() const;
+  /// The stock ledger (its event log is the run's inventory history).
+  const core::inventory::Ledger& ledger() const;
+  /// The model's signals (freezer temperatures, stock levels, ...): subscribe to record them.
+  sim::SignalTable& signals();
+  /// The scenario start, microseconds since the Unix epoch (UTC).
+  std::int64_t start_us() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// The thermal parameters of a scenario freezer: the twin's defaults with the scenario's
+/// `model:` values in place, its setpoint, band, alarm limit and its storage class's damage
+/// limit. Throws std::invalid_argument naming the field for an invalid combination.
+FreezerParams freezer_params_of(const FreezerDef& def);
 
 /// Builds and runs a scenario to its horizon; measures the wall time.
 RunResult run_scenario(const ScenarioDef& scenario, const RunOptions& options = {});

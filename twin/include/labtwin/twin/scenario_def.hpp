@@ -197,11 +197,11 @@ struct TelemetryMappingDef {
   std::string signal;  ///< signal name
 };
 
-/// `telemetry:` recorded data replay (schema only for now).
+/// `telemetry:` recorded telemetry replayed into the twin.
 struct TelemetryDef {
   std::optional<std::string> file;           ///< path relative to the scenario file
   std::vector<TelemetryMappingDef> mapping;  ///< bindings
-  std::string gap_mode = "hold";             ///< hold | linear
+  std::string gap_mode = "linear";           ///< hold | linear
   std::optional<sim::Time> max_gap;          ///< longest gap bridged
   std::string disorder = "sort";             ///< sort | reject
 };

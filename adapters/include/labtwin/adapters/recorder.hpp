@@ -1,0 +1,125 @@
+#pragma once
+/// @file Records a model's signals while it runs: a kernel observer (for periodic sampling
+/// and the end of a run) and a signal listener (for changes). Samples go to a SampleSink
+/// (results.h5, memory). Per series: on change, every dt, or decimated (per dt bucket the
+/// first, lowest, highest and last sample, in time order: peaks survive). See
+/// docs/results-format.md.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "labtwin/sim/observer.hpp"
+#include "labtwin/sim/signals.hpp"
+#include "labtwin/twin/scenario_def.hpp"
+
+namespace labtwin::adapters {
+
+/// When a series takes a sample.
+enum class SamplePolicy {
+  kOnChange,  ///< at every emission whose value differs from the last recorded one
+  kEvery,     ///< on a regular grid (probed: no events are added to the calendar)
+  kDecimate,  ///< on change, reduced to first/min/max/last per bucket of `every`
+};
+
+/// Which signals to record and how; entity and signal may be "*" (all).
+struct RecordSpec {
+  std::string entity = "*";                       ///< entity id or "*"
+  std::string signal = "*";                       ///< signal name or "*"
+  SamplePolicy policy = SamplePolicy::kOnChange;  ///< when to sample
+  sim::Time every{};                              ///< period for kEvery / bucket for kDecimate
+};
+
+/// The recording plan of a scenario's `outputs.series:`; empty = every signal on change.
+/// Throws std::invalid_argument for an `every`/`decimate` entry without a period.
+std::vector<RecordSpec> record_specs(const twin::OutputsDef& outputs);
+
+/// Where recorded samples go.
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  /// Declares a series; returns the sink's handle for it.
+  virtual std::uint32_t add_series(const sim::SignalInfo& info) = 0;
+  /// Appends one sample (times non-decreasing per series).
+  virtual void append(std::uint32_t series, sim::Time t, double value) = 0;
+};
+
+/// A sink that keeps everything in memory (tests, synthetic telemetry).
+class MemorySink final : public SampleSink {
+ public:
+  /// One recorded series.
+  struct Series {
+    sim::SignalInfo info;       ///< what it is
+    std::vector<sim::Time> t;   ///< sample times
+    std::vector<double> value;  ///< samples
+  };
+  std::uint32_t add_series(const sim::SignalInfo& info) override;
+  void append(std::uint32_t series, sim::Time t, double value) override {
+    auto& s = series_[series];
+    s.t.push_back(t);
+    s.value.push_back(value);
+  }
+  /// Everything recorded, in declaration order.
+  const std::vector<Series>& series() const { return series_; }
+  /// The series "entity/signal", or nullptr.
+  const Series* find(const std::string& entity, const std::string& signal) const;
+
+ private:
+  std::vector<Series> series_;
+};
+
+/// Records the signals of one model run into a sink.
+class Recorder final : public sim::Observer, public sim::SignalListener {
+ public:
+  /// Resolves `specs` against `table` (the first spec that matches a signal wins; a spec that
+  /// matches nothing throws std::invalid_argument naming it), declares one series per
+  /// recorded signal in `sink`, takes every series' value at `now`, and subscribes to the
+  /// table. Attach it to the kernel too: `sim.add_observer(&recorder)`.
+  Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs, SampleSink& sink,
+           sim::Time now);
+  ~Recorder() override;
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  void on_signal(sim::SignalId id, sim::Time t, double value) override;
+  void on_time_advance(sim::Time from, sim::Time to) override;
+  void on_end(sim::Time now) override;
+  /// Ends the recording at `now`: flushes decimation buckets and closes every on-change series
+  /// with its value at `now` (so a plot or a replay reaches the end of the run).
+  void finish(sim::Time now);
+
+  /// Number of recorded series.
+  std::size_t series() const { return series_.size(); }
+  /// Samples handed to the sink so far.
+  std::uint64_t samples() const { return samples_; }
+
+ private:
+  struct Series {
+    sim::SignalId signal = 0;
+    std::uint32_t sink_id = 0;
+    SamplePolicy policy = SamplePolicy::kOnChange;
+    std::int64_t period = 0;  // ticks
+    std::int64_t due = 0;     // kEvery: next grid time
+    bool has_last = false;
+    double last = 0.0;
+    sim::Time last_t{};
+    // kDecimate bucket
+    std::int64_t bucket = std::numeric_limits<std::int64_t>::min();
+    int n = 0;
+    sim::Time t_first{}, t_min{}, t_max{}, t_last{};
+    double v_first = 0, v_min = 0, v_max = 0, v_last = 0;
+  };
+  void put(Series& s, sim::Time t, double v);
+  void flush_bucket(Series& s);
+  void sample_grid(std::int64_t before, bool inclusive);
+
+  sim::SignalTable& table_;
+  SampleSink& sink_;
+  std::vector<Series> series_;
+  std::vector<std::vector<std::uint32_t>> by_signal_;  // signal id -> series indices
+  std::vector<std::uint32_t> periodic_;                // kEvery series
+  std::int64_t next_due_ = std::numeric_limits<std::int64_t>::max();
+  std::uint64_t samples_ = 0;
+};
+
+}  // namespace labtwin::adapters
