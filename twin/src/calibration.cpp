@@ -97,6 +97,56 @@ ThermalNetwork network(const FreezerParams& p, bool door_open) {
   return net;
 }
 
+// The two-node closed form of one door state on plain scalars: x - x_eq = V z, z(t) = z(0)
+// exp(rate t), with exp(rate dt) cached for the last step length (samples are usually evenly
+// spaced, so most steps between input changes reuse it).
+class TwoNode {
+  static_assert(FreezerModel::kAir == 0 && FreezerModel::kPayload == 1, "node order");
+
+ public:
+  TwoNode(const LinearThermalMode& mode, double cooling_power_w) {
+    for (int i = 0; i < 2; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      rate_[si] = mode.rates()[si];
+      // x_eq = T_amb + K^-1 q with q = (-c Q_c, 0): column kAir of K^-1 per unit compressor.
+      shift_[si] = -cooling_power_w * mode.inverse_conductance(i, FreezerModel::kAir);
+      for (int j = 0; j < 2; ++j) {
+        v_[si][static_cast<std::size_t>(j)] = mode.eigenvector(i, j);
+        v_inv_[si][static_cast<std::size_t>(j)] = mode.inverse_eigenvector(i, j);
+      }
+    }
+  }
+
+  // Equilibrium for room temperature `ambient` and compressor fraction `c`.
+  void equilibrium(double ambient, double c, double eq[2]) const {
+    eq[0] = ambient + c * shift_[0];
+    eq[1] = ambient + c * shift_[1];
+  }
+
+  // x after dt seconds towards eq.
+  void propagate(double x[2], const double eq[2], double dt) {
+    if (dt != dt_) {
+      dt_ = dt;
+      f_[0] = std::exp(rate_[0] * dt);
+      f_[1] = std::exp(rate_[1] * dt);
+    }
+    const double d0 = x[0] - eq[0];
+    const double d1 = x[1] - eq[1];
+    const double z0 = (v_inv_[0][0] * d0 + v_inv_[0][1] * d1) * f_[0];
+    const double z1 = (v_inv_[1][0] * d0 + v_inv_[1][1] * d1) * f_[1];
+    x[0] = eq[0] + v_[0][0] * z0 + v_[0][1] * z1;
+    x[1] = eq[1] + v_[1][0] * z0 + v_[1][1] * z1;
+  }
+
+ private:
+  double rate_[2]{};
+  double shift_[2]{};
+  double v_[2][2]{};      // V[node][mode]
+  double v_inv_[2][2]{};  // V^-1[mode][node]
+  double dt_ = -1.0;      // step length of the cached factors
+  double f_[2]{};         // exp(rate dt_)
+};
+
 // The validated trace as a sample grid plus one time-ordered list of input changes, built once
 // and replayed for every parameter set the fit tries.
 class OpenLoop {
@@ -191,20 +241,14 @@ class OpenLoop {
   void run(const FreezerParams& p, double air0, double payload0, double* air,
            double* payload) const {
     p.validate();
-    const LinearThermalMode closed(network(p, false));
-    const LinearThermalMode open(network(p, true));
+    TwoNode modes[2] = {TwoNode(LinearThermalMode(network(p, false)), p.cooling_power_w),
+                        TwoNode(LinearThermalMode(network(p, true)), p.cooling_power_w)};
     double compressor = compressor0_;
-    bool door = door0_;
+    int door = door0_ ? 1 : 0;
     double ambient = ambient0_;
-    NodeVector x{};
-    x[FreezerModel::kAir] = air0;
-    x[FreezerModel::kPayload] = payload0;
-    const auto equilibrium = [&]() {
-      NodeVector q{};
-      q[FreezerModel::kAir] = -p.cooling_power_w * compressor;
-      return (door ? open : closed).equilibrium(ambient, q);
-    };
-    NodeVector eq = equilibrium();
+    double x[2] = {air0, payload0};
+    double eq[2];
+    modes[door].equilibrium(ambient, compressor, eq);
     double t = t_.front();
     air[0] = air0;
     payload[0] = payload0;
@@ -213,7 +257,7 @@ class OpenLoop {
       // Every change strictly before the sample: propagate to it, then switch the inputs.
       while (ci < changes_.size() && changes_[ci].t < t_[k]) {
         const double tc = changes_[ci].t;
-        x = (door ? open : closed).propagate(x, eq, tc - t);
+        modes[door].propagate(x, eq, tc - t);
         t = tc;
         for (; ci < changes_.size() && changes_[ci].t == tc; ++ci) {
           const Change& c = changes_[ci];
@@ -222,19 +266,19 @@ class OpenLoop {
               compressor = c.value;
               break;
             case Input::kDoor:
-              door = c.value != 0.0;
+              door = c.value != 0.0 ? 1 : 0;
               break;
             case Input::kAmbient:
               ambient = c.value;
               break;
           }
         }
-        eq = equilibrium();
+        modes[door].equilibrium(ambient, compressor, eq);
       }
-      x = (door ? open : closed).propagate(x, eq, t_[k] - t);
+      modes[door].propagate(x, eq, t_[k] - t);
       t = t_[k];
-      air[k] = x[FreezerModel::kAir];
-      payload[k] = x[FreezerModel::kPayload];
+      air[k] = x[0];
+      payload[k] = x[1];
     }
   }
 
