@@ -312,6 +312,16 @@ TEST(Calibration, FittingEverythingIsRejectedAsScaleInvariant) {
     EXPECT_NE(std::string(e.what()).find("ua_door"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("trace.door"), std::string::npos) << e.what();
   }
+  // A held cooling power of 0 W does not fix the scale either.
+  opt.fit = default_fit(tr);
+  opt.initial.cooling_power_w = 0.0;
+  try {
+    calibrate_freezer(tr, opt);
+    FAIL() << "a held cooling power of 0 W must be rejected";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("0 W"), std::string::npos) << e.what();
+  }
+  opt.initial = start_params();
   // A parameter twice.
   opt.fit = {FreezerParam::ua_wall, FreezerParam::ua_wall};
   EXPECT_THROW(calibrate_freezer(tr, opt), std::invalid_argument);

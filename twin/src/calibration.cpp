@@ -380,7 +380,8 @@ class Problem {
 
 // Rejects parameter sets that no data can determine, before any arithmetic (see the doc's
 // identifiability section).
-void check_identifiable(const std::vector<FreezerParam>& fit, const OpenLoop& model) {
+void check_identifiable(const std::vector<FreezerParam>& fit, const FreezerParams& initial,
+                        const OpenLoop& model) {
   if (fit.empty()) fail("options.fit is empty: name at least one parameter to fit");
   bool in_fit[6] = {};
   for (FreezerParam p : fit) {
@@ -402,18 +403,23 @@ void check_identifiable(const std::vector<FreezerParam>& fit, const OpenLoop& mo
         "between the first and the last sample (it has no effect on the temperatures)");
   }
   // Scale invariance: multiplying every capacity, conductance and Q_c by one factor leaves the
-  // temperatures unchanged; only a held parameter that acts on this trace fixes the scale.
+  // temperatures unchanged; only a held, non-zero parameter that acts on this trace fixes the
+  // scale (a held ua_door or cooling_power of 0 scales along with everything else).
   bool scale_fixed = false;
   for (FreezerParam p : kAllParams) {
-    const bool acts = (p == FreezerParam::ua_door)         ? door_acts
-                      : (p == FreezerParam::cooling_power) ? compressor_acts
-                                                           : true;
+    const bool acts =
+        param_value(initial, p) > 0.0 && ((p == FreezerParam::ua_door)         ? door_acts
+                                          : (p == FreezerParam::cooling_power) ? compressor_acts
+                                                                               : true);
     if (acts && !in_fit[static_cast<std::size_t>(p)]) scale_fixed = true;
   }
   if (!scale_fixed) {
-    std::string held = compressor_acts ? "cooling_power (from the data sheet)"
-                                       : "one of them (the compressor never runs in this "
-                                         "trace, so cooling_power cannot set the scale)";
+    const std::string held =
+        !compressor_acts ? "one of them (the compressor never runs in this trace, so "
+                           "cooling_power cannot set the scale)"
+        : in_fit[static_cast<std::size_t>(FreezerParam::cooling_power)]
+            ? "cooling_power (from the data sheet)"
+            : "cooling_power at its data-sheet value (options.initial has 0 W)";
     fail(
         "options.fit is not identifiable: scaling every heat capacity, conductance and the "
         "cooling power by the same factor leaves the temperatures unchanged, so at least one "
@@ -509,7 +515,7 @@ std::pair<std::vector<double>, std::vector<double>> simulate_open_loop(
 CalibrationResult calibrate_freezer(const CalibrationTrace& trace,
                                     const CalibrationOptions& options) {
   const OpenLoop model(trace);
-  check_identifiable(options.fit, model);
+  check_identifiable(options.fit, options.initial, model);
   options.initial.validate();
   if (options.max_iterations < 0) {
     fail("options.max_iterations must be >= 0, got " + std::to_string(options.max_iterations));
