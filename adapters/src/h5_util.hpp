@@ -191,8 +191,11 @@ inline SeriesDatasets create_series(hid_t file_id, std::string_view id, std::str
   const Hid lcpl(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
   H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8);
-  const Hid group = checked(H5Gcreate2(file_id, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
-                            file, path, "cannot create the series group");
+  // The group may exist already as the parent of an earlier series ("a" after "a/b").
+  hid_t existing = H5Gopen2(file_id, path.c_str(), H5P_DEFAULT);
+  if (existing < 0)
+    existing = H5Gcreate2(file_id, path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
+  const Hid group = checked(existing, file, path, "cannot create the series group");
   const hsize_t dims[1] = {n};
   const hsize_t maxdims[1] = {H5S_UNLIMITED};
   const Hid space(H5Screate_simple(1, dims, maxdims));

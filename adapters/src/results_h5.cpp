@@ -350,8 +350,15 @@ ResultsWriter::ResultsWriter(std::filesystem::path target) : impl_(std::make_uni
   const detail::QuietErrors quiet;
   m.fid = checked(H5Fcreate(m.tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), m.file, "",
                   "cannot create the temporary results file " + m.tmp.string());
-  const Hid g = checked(H5Gcreate2(m.fid.get(), "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        m.file, "/series", "cannot create the group");
+  const hid_t g = H5Gcreate2(m.fid.get(), "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) {
+    const std::string reason = detail::h5_error_text();
+    m.fid.reset();
+    std::error_code ec;
+    std::filesystem::remove(m.tmp, ec);
+    throw TelemetryError(m.file, 0, "/series", "cannot create the group (HDF5: " + reason + ")");
+  }
+  H5Gclose(g);
 }
 
 ResultsWriter::~ResultsWriter() {

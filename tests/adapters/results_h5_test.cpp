@@ -472,13 +472,25 @@ TEST(ResultsH5, MisuseIsReportedClearly) {
   TempDir dir;
   ResultsWriter w(dir / "r.h5");
   const auto a = w.add_series("a/b", "C");
+  // A series may be the parent group of another, in either order of creation.
+  const auto parent = w.add_series("a", "W");
+  w.append(parent, 7, 70.0);
   EXPECT_THROW(w.add_series("a/b", "C"), std::invalid_argument);
   EXPECT_THROW(w.add_series("", "C"), std::invalid_argument);
   EXPECT_THROW(w.add_series("a//c", "C"), std::invalid_argument);
   EXPECT_THROW(w.add_series("../x", "C"), std::invalid_argument);
-  EXPECT_THROW(w.append(a + 1, 0, 1.0), std::out_of_range);
+  EXPECT_THROW(w.append(parent + 1, 0, 1.0), std::out_of_range);
   EXPECT_THROW(w.append(a, 0, std::numeric_limits<double>::infinity()), std::invalid_argument);
-  EXPECT_EQ(w.samples(), 0u);
+  EXPECT_EQ(w.samples(), 1u);
+  w.append(a, 8, 80.0);
+  w.commit();
+  const TelemetrySet set = read_telemetry_h5(dir / "r.h5");
+  ASSERT_EQ(set.series.size(), 2u);
+  EXPECT_EQ(set.series[0].sensor, "a");
+  EXPECT_EQ(set.series[0].unit, "W");
+  EXPECT_EQ(set.series[0].value, std::vector<double>{70.0});
+  EXPECT_EQ(set.series[1].sensor, "a/b");
+  EXPECT_EQ(set.series[1].value, std::vector<double>{80.0});
   // A writer whose directory does not exist fails up front, naming the target.
   try {
     ResultsWriter bad(dir / "no_such_dir" / "r.h5");
