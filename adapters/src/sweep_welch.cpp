@@ -108,8 +108,13 @@ std::string welch_table(const WelchSeries& s) {
   os << "  window   end (h)          mean   moving avg\n";
   char line[160];
   for (std::size_t i = 0; i < s.mean.size(); ++i) {
-    std::snprintf(line, sizeof line, "  %6zu  %8.2f  %12.6g  %11.6g\n", i + 1,
-                  s.window_end[i] / 3600.0, s.mean[i], s.moving[i]);
+    if (std::isnan(s.moving[i])) {  // the last w windows have no centred average
+      std::snprintf(line, sizeof line, "  %6zu  %8.2f  %12.6g  %11s\n", i + 1,
+                    s.window_end[i] / 3600.0, s.mean[i], "-");
+    } else {
+      std::snprintf(line, sizeof line, "  %6zu  %8.2f  %12.6g  %11.6g\n", i + 1,
+                    s.window_end[i] / 3600.0, s.mean[i], s.moving[i]);
+    }
     os << line;
   }
   os << "Pick clock.warmup where the moving average stops trending (docs/what-if.md).\n";
