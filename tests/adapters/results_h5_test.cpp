@@ -11,12 +11,15 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,20 @@
 #include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/core/ports.hpp"
 #include "labtwin/twin/run_result.hpp"
+
+// Counts operator new calls while `g_counting` is set (the hot-path no-allocation checks).
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<long> g_news{0};
+}  // namespace
+
+[[gnu::noinline]] void* operator new(std::size_t n) {
+  if (g_counting.load(std::memory_order_relaxed)) g_news.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace labtwin::adapters {
 namespace {
@@ -498,6 +515,23 @@ TEST(ResultsH5, MisuseIsReportedClearly) {
   } catch (const TelemetryError& e) {
     EXPECT_EQ(e.file(), (dir / "no_such_dir" / "r.h5").string());
   }
+}
+
+TEST(ResultsH5, AppendDoesNotAllocate) {
+  TempDir dir;
+  ResultsWriter w(dir / "r.h5");
+  const auto a = w.add_series("a", "C");
+  const auto b = w.add_series("b", "C");
+  g_news = 0;
+  g_counting = true;
+  // 50,000 samples each: twelve chunk flushes per series happen inside this window too.
+  for (int i = 0; i < 50'000; ++i) {
+    w.append(a, i, 0.5 * i);
+    w.append(b, i, -0.5 * i);
+  }
+  g_counting = false;
+  EXPECT_EQ(g_news.load(), 0);
+  EXPECT_EQ(w.samples(), 100'000u);
 }
 
 }  // namespace
