@@ -1,4 +1,6 @@
 // End-to-end tests of the `labtwin` binary: exit codes, outputs, JUnit, atomic files.
+#include "labtwin_test/cli.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -6,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -13,43 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("labtwin_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome run(const std::string& args) {
-    const auto out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string cmd =
-        std::string(LABTWIN_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-  }
-  fs::path write(const std::string& name, const std::string& text) {
-    const auto p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-  fs::path dir_;
-};
+using Cli = labtwin::test::CliTest;
+using labtwin::test::slurp;
 
 const char* kSmall = R"(labtwin: 1
 meta: {name: small}
@@ -111,9 +79,10 @@ TEST_F(Cli, RunPrintsKpisAndWritesSummaryAtomically) {
   EXPECT_EQ(j["fingerprint"].get<std::string>().size(), 16u);
   EXPECT_GT(j["events"].get<long>(), 0);
   EXPECT_TRUE(j["kpis"].contains("time_to_alarm"));
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(out)) ++files;
-  EXPECT_EQ(files, 1u);  // no temporary left behind
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
+  // The summary and the recorded signals, no temporary left behind.
+  EXPECT_EQ(files, (std::set<std::string>{"results.h5", "summary.json"}));
 }
 
 TEST_F(Cli, SameSeedSameFingerprintOtherSeedDiffers) {

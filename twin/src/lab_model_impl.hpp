@@ -148,7 +148,8 @@ struct Freezer {
   sim::Distribution repair;
   sim::Distribution door_duration;
   sim::RandomStream door_rng, fail_rng, repair_rng;
-  sim::SignalId sig = 0;  // first of: air, payload, compressor, door, alarm
+  sim::SignalId sig = 0;        // first of: air, payload, compressor, door, alarm
+  std::uint8_t emitted = 0xFF;  // compressor | door << 1 | alarm << 2 as last emitted
   // Replay: recorded tracks replacing the model's air / payload / compressor (null: model).
   const ReplayTrack* rp_air = nullptr;
   const ReplayTrack* rp_payload = nullptr;

@@ -322,14 +322,20 @@ void LabModel::Impl::build_signals() {
 
 void LabModel::Impl::publish_freezer(std::size_t f) {
   if (!signals.listened()) return;
-  const auto& fz = freezers[f];
+  auto& fz = freezers[f];
   const sim::Time t = sim.now();
   const double ts = t.seconds();
+  // Temperatures at every call (each marks a change of their dynamics); the switches only
+  // when they changed.
   signals.emit(fz.sig + 0, t, air_at(f, ts));
   signals.emit(fz.sig + 1, t, payload_at(f, ts));
-  signals.emit(fz.sig + 2, t, compressor_on(f) ? 1.0 : 0.0);
-  signals.emit(fz.sig + 3, t, fz.model.door_open() ? 1.0 : 0.0);
-  signals.emit(fz.sig + 4, t, fz.alarm_raised ? 1.0 : 0.0);
+  const bool bits[3] = {compressor_on(f), fz.model.door_open(), fz.alarm_raised};
+  const auto state = static_cast<std::uint8_t>(bits[0] | bits[1] << 1 | bits[2] << 2);
+  if (state == fz.emitted) return;
+  for (std::uint32_t k = 0; k < 3; ++k)
+    if (fz.emitted == 0xFF || ((state ^ fz.emitted) >> k & 1U))
+      signals.emit(fz.sig + 2 + k, t, bits[k] ? 1.0 : 0.0);
+  fz.emitted = state;
 }
 
 void LabModel::Impl::publish_item(std::size_t i) {

@@ -153,7 +153,9 @@ class FreezerModel {
   const LinearThermalMode& current_mode() const { return door_open_ ? open_ : closed_; }
   /// Temperature (C) of `node` at t >= time() under the current inputs; exact up to the next
   /// internal event or input change.
-  double predict(int node, double t) const { return trajectory(node).value(t - now_); }
+  double predict(int node, double t) const {
+    return t == now_ ? x_[static_cast<std::size_t>(node)] : trajectory(node).value(t - now_);
+  }
   /// Heat input per node (W) under the current compressor state.
   NodeVector heat_input() const;
 

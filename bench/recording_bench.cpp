@@ -1,0 +1,93 @@
+// Recording overhead (issue 6): the demo biobank scenario run for --days simulated days
+//   [plain]     twin::run_scenario, no recording (the baseline)
+//   [memory]    the same run with the default recording plan (every signal on change) into
+//               memory: the cost of the signal path and the recorder itself
+//   [results]   adapters::run_recorded: the same plan streamed into results.h5 with /events and
+//               /ledger, committed atomically (fsync + rename): what `labtwin run --out` costs
+// Each is repeated --reps times, interleaved, and the minimum wall time is kept (the machine is
+// shared: the minimum is the least disturbed run). Ratios are against [plain] of the same run;
+// the goal is results/plain <= 1.10.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "labtwin/adapters/recorder.hpp"
+#include "labtwin/adapters/replay_binding.hpp"
+#include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/sim/simulation.hpp"
+#include "labtwin/twin/lab_model.hpp"
+
+namespace la = labtwin::adapters;
+namespace lt = labtwin::twin;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int days = 60, reps = 3;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--days=", 7) == 0) days = std::atoi(argv[i] + 7);
+    if (std::strncmp(argv[i], "--reps=", 7) == 0) reps = std::atoi(argv[i] + 7);
+  }
+  const std::string file =
+      std::string(LABTWIN_SOURCE_DIR) + "/scenarios/biobank-freezer-failure.yaml";
+  const auto loaded = la::load_scenario(file);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "cannot load %s\n", file.c_str());
+    return 2;
+  }
+  const auto& sc = *loaded.scenario;
+  lt::RunOptions opt;
+  opt.until = labtwin::sim::Time::days(days);
+  const auto dir = std::filesystem::temp_directory_path() / "labtwin_recording_bench";
+  std::filesystem::create_directories(dir);
+
+  double plain = 1e30, memory = 1e30, results = 1e30;
+  std::uint64_t samples = 0, events = 0;
+  std::uintmax_t bytes = 0;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = std::chrono::steady_clock::now();
+    const auto base = lt::run_scenario(sc, opt);
+    plain = std::min(plain, seconds_since(t0));
+    events = base.events;
+
+    t0 = std::chrono::steady_clock::now();
+    {
+      lt::LabModel model(sc, opt);
+      la::MemorySink sink;
+      la::Recorder rec(model.signals(), la::record_specs(sc.outputs), sink,
+                       model.simulation().now());
+      model.simulation().add_observer(&rec);
+      model.run();
+      rec.finish(model.simulation().now());
+      model.simulation().remove_observer(&rec);
+      samples = rec.samples();
+    }
+    memory = std::min(memory, seconds_since(t0));
+
+    t0 = std::chrono::steady_clock::now();
+    la::run_recorded(sc, opt, dir / "results.h5", {file, "", "", "bench"});
+    results = std::min(results, seconds_since(t0));
+    bytes = std::filesystem::file_size(dir / "results.h5");
+  }
+  std::filesystem::remove_all(dir);
+  std::printf(
+      "recording overhead: biobank demo, %d simulated days, %llu events, %llu samples "
+      "recorded, results.h5 %.1f MB (min of %d runs)\n",
+      days, static_cast<unsigned long long>(events), static_cast<unsigned long long>(samples),
+      static_cast<double>(bytes) / 1e6, reps);
+  std::printf("  plain run                 %8.3f s   1.00\n", plain);
+  std::printf("  recorded to memory        %8.3f s   %.2f x plain\n", memory, memory / plain);
+  std::printf("  recorded to results.h5    %8.3f s   %.2f x plain  (goal <= 1.10)\n", results,
+              results / plain);
+  return 0;
+}
