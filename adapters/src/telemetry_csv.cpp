@@ -13,7 +13,6 @@
 #include <fstream>
 #include <map>
 #include <numeric>
-#include <sstream>
 #include <system_error>
 
 #include "h5_util.hpp"
@@ -533,6 +532,10 @@ TelemetrySet parse_telemetry_csv(std::string_view text, const std::string& file_
 
 TelemetrySet read_telemetry_csv(const std::filesystem::path& path,
                                 const TelemetryReadOptions& options, TelemetryReadReport* report) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw TelemetryError(path.string(), 0, "", "is a directory, not a telemetry file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int e = errno;
@@ -540,10 +543,15 @@ TelemetrySet read_telemetry_csv(const std::filesystem::path& path,
                          std::string("cannot open telemetry file: ") +
                              (e != 0 ? std::strerror(e) : "unknown error"));
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) throw TelemetryError(path.string(), 0, "", "cannot read telemetry file");
-  return parse_telemetry_csv(buf.str(), path.string(), options, report);
+  // One read into a string of the file's size (no stream-buffer copy).
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  std::string text(size > 0 ? static_cast<std::size_t>(size) : 0, '\0');
+  if (size < 0 || !in.read(text.data(), size)) {
+    throw TelemetryError(path.string(), 0, "", "cannot read telemetry file");
+  }
+  return parse_telemetry_csv(text, path.string(), options, report);
 }
 
 }  // namespace labtwin::adapters

@@ -276,6 +276,13 @@ TEST(TelemetryCsv, FilesOnDiskAndByContentDispatch) {
     EXPECT_EQ(e.line(), 0u);
   }
   try {
+    (void)read_telemetry_csv(dir);
+    FAIL() << "no error for a directory";
+  } catch (const TelemetryError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              dir.string() + ": error: is a directory, not a telemetry file");
+  }
+  try {
     (void)parse_telemetry_csv("timestamp,sensor_id,value\n2026-03-14T03:12:00Z,a,x\n", "f.csv");
     FAIL() << "no error";
   } catch (const TelemetryError& e) {
