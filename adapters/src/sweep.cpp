@@ -187,7 +187,7 @@ SweepVariants plan_variants(const TreeNode& tree, const twin::ScenarioDef& base,
       std::string known;
       for (const auto& v : declared) known += (known.empty() ? "" : ", ") + v.name;
       out.diagnostics.push_back(Diagnostic{
-          SourceLocation{base.meta.name, 0, 0}, Severity::error, "variants",
+          SourceLocation{tree.location.file, 0, 0}, Severity::error, "variants",
           "no variant named `" + name + "`" +
               (known.empty() ? " (the scenario declares none)" : " (known: " + known + ")")});
       continue;
@@ -201,7 +201,7 @@ SweepVariants plan_variants(const TreeNode& tree, const twin::ScenarioDef& base,
       for (auto& p : sweep_points(*base.sweep, base.seed)) chosen.push_back(std::move(p));
     } catch (const std::invalid_argument& e) {
       out.diagnostics.push_back(
-          Diagnostic{SourceLocation{base.meta.name, 0, 0}, Severity::error, "sweep", e.what()});
+          Diagnostic{SourceLocation{tree.location.file, 0, 0}, Severity::error, "sweep", e.what()});
     }
   }
   for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -211,8 +211,8 @@ SweepVariants plan_variants(const TreeNode& tree, const twin::ScenarioDef& base,
     try {
       built = build_scenario(apply_variant(tree, spec));
     } catch (const std::invalid_argument& e) {
-      out.diagnostics.push_back(Diagnostic{SourceLocation{base.meta.name, 0, 0}, Severity::error,
-                                           "variant " + spec.name, e.what()});
+      out.diagnostics.push_back(Diagnostic{SourceLocation{tree.location.file, 0, 0},
+                                           Severity::error, "variant " + spec.name, e.what()});
       continue;
     }
     for (auto& d : built.diagnostics) {
