@@ -5,6 +5,7 @@
 // process per concurrent replication).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
@@ -56,11 +57,21 @@ long vm_hwm_kb() {
 }
 
 long g_hwm_before = 0;
-std::map<int, long> g_hwm_after;  // threads -> VmHWM after its sweeps
+std::map<int, long> g_hwm_after;      // threads -> VmHWM after its sweeps
+std::map<int, double> g_cpu_per_rep;  // threads -> process CPU seconds per replication
+
+/// CPU time of the whole process (every thread), seconds.
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 void BM_Sweep(benchmark::State& state) {
   const auto& f = fixture();
   const int threads = static_cast<int>(state.range(0));
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     auto res = ad::make_results(f.plan.variants, f.kpis);
     res.plan(kReplications);
@@ -68,6 +79,9 @@ void BM_Sweep(benchmark::State& state) {
     o.threads = threads;
     benchmark::DoNotOptimize(ad::run_replications(f.plan.variants, res, o));
   }
+  const double runs = static_cast<double>(kReplications * f.plan.variants.size()) *
+                      static_cast<double>(state.iterations());
+  g_cpu_per_rep[threads] = (process_cpu_seconds() - cpu0) / runs;
   g_hwm_after[threads] = vm_hwm_kb();
   state.counters["replications/s"] =
       benchmark::Counter(static_cast<double>(kReplications * f.plan.variants.size()) *
@@ -118,6 +132,13 @@ int main(int argc, char** argv) {
               fixture().plan.variants.size(), kReplications);
   std::printf("  -j1 %.1f ms, -j2 %.1f ms: speedup -j2/-j1 = %.2f (goal >= 1.8 on 2 idle cores)\n",
               t1, t2, t1 / t2);
+  // Load-independent view: if the process CPU time per replication does not grow with two
+  // threads, the parallel part has no overhead and only free cores bound the speedup.
+  const double c1 = g_cpu_per_rep[1], c2 = g_cpu_per_rep[2];
+  std::printf(
+      "  process CPU per replication: -j1 %.2f ms, -j2 %.2f ms (ratio %.2f; ideal -j2 "
+      "speedup on two free cores = 2 / ratio = %.2f)\n",
+      1e3 * c1, 1e3 * c2, c2 / c1, 2.0 * c1 / c2);
   const double heap = heap_per_replication();
   std::printf("  heap in use by one live replication at its horizon: %.0f kB\n", heap / 1024.0);
   if (g_hwm_after.count(1) && g_hwm_after.count(2)) {
