@@ -273,12 +273,14 @@ int sweep_command(const SweepFlags& f) {
   std::size_t ran_here = 0;
   options.stop = &g_stop;
   options.on_done = [&](std::size_t v, std::size_t r, const adapters::Replication& rep) {
-    if (journal) journal->append(v, r, rep);
+    if (journal) journal->write(v, r, rep);
     track(v, rep);
     ++ran_here;
     if (f.stop_after > 0 && ran_here >= f.stop_after) g_stop.store(true);
     progress.update(results.done_count(), results.replications() * variants.size(), widest);
   };
+  // The flush to disk runs outside the results lock: concurrent workers share it.
+  if (journal) options.after_done = [&] { journal->sync(); };
   if (mpi.size() > 1) {
     options.owns = [&](std::size_t v, std::size_t r) {
       return (r * variants.size() + v) % static_cast<std::size_t>(mpi.size()) ==

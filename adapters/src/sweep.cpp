@@ -303,13 +303,16 @@ std::size_t run_replications(const std::vector<SweepVariant>& variants, SweepRes
       throw std::invalid_argument("variant `" + variant.name + "`, replication " +
                                   std::to_string(job.replication) + ": " + e.what());
     }
-    // Each slot is written by exactly one job; the lock orders the callbacks.
-    const std::lock_guard<std::mutex> lock(done_mutex);
-    results.runs[job.variant][job.replication] = std::move(rep);
-    ++ran;
-    if (options.on_done) {
-      options.on_done(job.variant, job.replication, results.runs[job.variant][job.replication]);
+    {
+      // Each slot is written by exactly one job; the lock orders the callbacks.
+      const std::lock_guard<std::mutex> lock(done_mutex);
+      results.runs[job.variant][job.replication] = std::move(rep);
+      ++ran;
+      if (options.on_done) {
+        options.on_done(job.variant, job.replication, results.runs[job.variant][job.replication]);
+      }
     }
+    if (options.after_done) options.after_done();
   };
   const int threads = std::max(1, options.threads);
   if (threads == 1) {

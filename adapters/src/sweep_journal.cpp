@@ -155,11 +155,14 @@ SweepJournal::~SweepJournal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void SweepJournal::append(std::size_t variant, std::size_t replication, const Replication& run) {
-  // One write per line (O_APPEND), then fsync: a kill leaves at most one torn line.
+void SweepJournal::write(std::size_t variant, std::size_t replication, const Replication& run) {
+  // One write per line (O_APPEND): a kill leaves at most one torn line.
   write_all(fd_, record_line(variant, replication, run), path_);
-  if (::fsync(fd_) != 0) {
-    throw std::runtime_error("cannot fsync the journal " + path_.string() + ": " +
+}
+
+void SweepJournal::sync() {
+  if (::fdatasync(fd_) != 0) {
+    throw std::runtime_error("cannot sync the journal " + path_.string() + ": " +
                              std::strerror(errno));
   }
 }

@@ -94,6 +94,8 @@ struct SweepRunOptions {
   std::function<bool(std::size_t variant, std::size_t replication)> owns;
   /// Called once per finished replication, serialized (journal, progress).
   std::function<void(std::size_t variant, std::size_t replication, const Replication&)> on_done;
+  /// Called after on_done outside the lock, possibly concurrently (e.g. the journal's sync).
+  std::function<void()> after_done;
 };
 
 /// Runs every planned replication that is not done yet (replication-major order); returns how

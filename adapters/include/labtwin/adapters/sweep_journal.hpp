@@ -42,8 +42,16 @@ class SweepJournal {
   SweepJournal& operator=(const SweepJournal&) = delete;
   ~SweepJournal();
 
-  /// Appends one finished replication (KPI values as hex floats, exact) and fsyncs.
-  void append(std::size_t variant, std::size_t replication, const Replication& run);
+  /// Appends one finished replication (KPI values as hex floats, exact) and syncs it.
+  void append(std::size_t variant, std::size_t replication, const Replication& run) {
+    write(variant, replication, run);
+    sync();
+  }
+  /// Appends one line with a single write(2) (call serialized).
+  void write(std::size_t variant, std::size_t replication, const Replication& run);
+  /// Makes every line written so far durable (fdatasync; safe to call concurrently, so
+  /// parallel workers share one disk flush instead of queueing behind each other's).
+  void sync();
 
  private:
   explicit SweepJournal(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
