@@ -234,6 +234,87 @@ TEST(InstrumentModel, RunsBeyondTheStockAreLostToStockouts) {
   EXPECT_NEAR(stock.available(kit), 0.0, 1e-9);
 }
 
+InstrumentTypeSpec booked_type() {
+  InstrumentTypeSpec t;
+  t.type = "sequencer";
+  t.requests_per_hour = 0.3;
+  t.run_hours = sim::Exponential(2.0);
+  t.lead_hours = sim::Exponential(48.0);
+  t.rules.granularity = core::Span::minutes(30);
+  t.rules.min_slot = core::Span::minutes(30);
+  t.rules.max_slot = core::Span::hours(48);
+  t.rules.book_ahead = core::Span::days(60);
+  return t;
+}
+
+TEST(InstrumentModel, AnnouncedServiceOutageBumpsWithItsNoticeAndBlocksRuns) {
+  // Users book about ten days ahead; a two-week service from day 60 is announced 14 days ahead.
+  InstrumentModelConfig cfg;
+  InstrumentTypeSpec t = booked_type();
+  t.lead_hours = sim::Exponential(240.0);
+  t.service_windows.push_back(ServiceWindow{1440.0, 336.0, 336.0, 0});
+  cfg.types.push_back(t);
+  cfg.horizon_hours = 3000.0;
+  sim::Simulation s;
+  InstrumentModel model(s, cfg);
+  model.start();
+  s.run_until(sim::Time::h(3000));
+  const InstrumentModelResult r = model.results();
+  EXPECT_EQ(r.maintenance_windows, 1);
+  EXPECT_DOUBLE_EQ(r.instruments[0].maintenance_hours, 336.0);
+  EXPECT_GT(r.bumped, 5);
+  const auto& ledger = model.ledger();
+  const core::Instant w0 = ledger.state().window(core::instruments::WindowId{0}).start;
+  const core::Instant w1 = ledger.state().window(core::instruments::WindowId{0}).end;
+  int bumps = 0;
+  for (const auto& e : ledger.events()) {
+    if (const auto* b = std::get_if<core::instruments::BookingBumped>(&e.body)) {
+      // Every bumped booking started inside the window, announced 336 h before it.
+      EXPECT_GE(b->notice, core::Span::hours(336));
+      ++bumps;
+    }
+  }
+  EXPECT_EQ(bumps, r.bumped);
+  std::printf("service outage: %lld bookings bumped with >= 336 h notice\n",
+              static_cast<long long>(r.bumped));
+  for (std::uint32_t i = 0; i < ledger.state().booking_count(); ++i) {
+    const auto& b = ledger.state().booking(core::instruments::BookingId{i});
+    if (b.status == core::instruments::BookingStatus::Completed) {
+      EXPECT_FALSE(b.start < w1 && w0 < b.end) << "a run inside the service window";
+    }
+  }
+}
+
+TEST(InstrumentModel, CalendarMaintenanceEveryIntervalAfterTheLastService) {
+  // Due 500 h after the last service (which ends the window): windows at 500, 1008, 1516, ...
+  // 4564 h, i.e. 9 of 8 h before the 5,000 h horizon (the next is due at 5072 h).
+  InstrumentModelConfig cfg;
+  InstrumentTypeSpec t = booked_type();
+  t.maintenance = PmSpec{core::PmTrigger::Calendar, 500.0, 0.0, 8.0, 48.0};
+  cfg.types.push_back(t);
+  cfg.horizon_hours = 5000.0;
+  const InstrumentModelResult r = run_instrument_model(cfg);
+  EXPECT_EQ(r.maintenance_windows, 9);
+  EXPECT_DOUBLE_EQ(r.instruments[0].maintenance_hours, 72.0);
+  EXPECT_GT(r.bumped, 0);
+}
+
+TEST(InstrumentModel, UsageMaintenanceFollowsRunHours) {
+  // One service per 100 run hours: the number of windows is the run hours / 100, give or take
+  // the one in progress (forecast due dates may place a window shortly before the crossing).
+  InstrumentModelConfig cfg;
+  InstrumentTypeSpec t = booked_type();
+  t.maintenance = PmSpec{core::PmTrigger::Usage, 0.0, 100.0, 4.0, 24.0};
+  cfg.types.push_back(t);
+  cfg.horizon_hours = 8000.0;
+  const InstrumentModelResult r = run_instrument_model(cfg);
+  const double services = r.instruments[0].run_hours / 100.0;
+  std::printf("usage PM: %.1f run hours -> %lld windows\n", r.instruments[0].run_hours,
+              static_cast<long long>(r.maintenance_windows));
+  EXPECT_GT(services, 10.0);
+  EXPECT_LE(std::abs(static_cast<double>(r.maintenance_windows) - services), 1.5);
+}
+
 TEST(InstrumentModel, BadParametersAreNamed) {
   InstrumentModelConfig cfg = loss_system(2, 1.5, 1.0);
   cfg.types[0].count = 0;

@@ -145,6 +145,78 @@ struct InstrumentModel::Impl {
   void start() {
     for (std::size_t k = 0; k < types.size(); ++k) schedule_arrival(k);
     for (std::size_t i = 0; i < insts.size(); ++i) schedule_failure(i);
+    bool any_pm = false;
+    for (std::size_t i = 0; i < insts.size(); ++i) {
+      const InstrumentTypeSpec& spec = *types[insts[i].type].spec;
+      const int number =
+          static_cast<int>(std::find(types[insts[i].type].instruments.begin(),
+                                     types[insts[i].type].instruments.end(), insts[i].id) -
+                           types[insts[i].type].instruments.begin()) +
+          1;
+      for (const ServiceWindow& w : spec.service_windows) {
+        if (w.instrument != 0 && w.instrument != number) continue;
+        const double at_h = std::max(0.0, w.start_hours - w.notice_hours);
+        sim.schedule_at(hours_to_time(at_h), [this, i, w] {
+          place_window(i, clock.to_instant(hours_to_time(w.start_hours)),
+                       core::Span{hours_to_time(w.duration_hours).ticks}, "service");
+        });
+      }
+      if (spec.maintenance) {
+        const PmSpec& pm = *spec.maintenance;
+        core::PmPlan plan;
+        plan.id = pm_plan_id(i);
+        plan.asset = ledger.state().instrument(insts[i].id).id;
+        plan.trigger = pm.trigger;
+        plan.interval = core::Span{hours_to_time(pm.interval_hours).ticks};
+        plan.usage_interval = pm.usage_hours;
+        plan.lead_time = core::Span{hours_to_time(pm.notice_hours).ticks};
+        plan.duration = core::Span{hours_to_time(pm.duration_hours).ticks};
+        planner.add_plan(plan, clock.now());
+        any_pm = true;
+      }
+    }
+    if (any_pm) sim.schedule_in(sim::Time::h(1), [this] { check_pm(); });
+  }
+
+  std::string pm_plan_id(std::size_t i) const {
+    return cat({ledger.state().instrument(insts[i].id).id, "/pm"});
+  }
+
+  // Places a maintenance window at the first start at or after `start` (and now) on the
+  // granularity grid that no checked-in run overlaps; returns its end.
+  core::Instant place_window(std::size_t i, core::Instant start, core::Span d,
+                             const std::string& note) {
+    const ci::InstrumentId id = insts[i].id;
+    const core::Span g = ledger.state().instrument(id).rules.granularity;
+    core::Instant s = std::max(start, clock.now());
+    s = core::Instant{(s.us + g.us - 1) / g.us * g.us};
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      const ci::Result r =
+          ledger.execute(ci::AddMaintenanceWindow{id, s, s + d, ci::WindowKind::Maintenance, note});
+      if (r.ok()) return s + d;
+      if (r.reason != ci::Reason::InUse) {
+        throw std::logic_error(cat({"instrument model: maintenance window rejected: ", r.text}));
+      }
+      // A run is on the instrument: start after it.
+      core::Instant after = s + g;
+      ledger.state().book(id).slots.for_each_overlap(
+          s, s + d, [&](const auto& e) { after = std::max(after, e.end); });
+      s = core::Instant{(after.us + g.us - 1) / g.us * g.us};
+    }
+    throw std::logic_error("instrument model: no room for a maintenance window");
+  }
+
+  void check_pm() {
+    sim.schedule_in(sim::Time::h(1), [this] { check_pm(); });
+    for (const core::Ticket& t : planner.make_tickets(clock.now())) {
+      // Ticket ids are "<plan>#<n>"; plans are "<instrument id>/pm".
+      const std::string plan = t.id.substr(0, t.id.rfind('#'));
+      for (std::size_t i = 0; i < insts.size(); ++i) {
+        if (pm_plan_id(i) != plan) continue;
+        const core::Instant end = place_window(i, t.sla_deadline, t.estimated_duration, plan);
+        sim.schedule_at(clock.to_sim(end), [this, plan, end] { planner.record_done(plan, end); });
+      }
+    }
   }
 
   void schedule_arrival(std::size_t k) {
@@ -251,8 +323,12 @@ struct InstrumentModel::Impl {
   }
 
   void end_run(ci::BookingId b) {
-    if (ledger.state().booking(b).status == ci::BookingStatus::CheckedIn) {
-      ledger.execute(ci::Complete{b});
+    const ci::Booking& bk = ledger.state().booking(b);
+    if (bk.status != ci::BookingStatus::CheckedIn) return;
+    ledger.execute(ci::Complete{b});
+    if (types[insts[ci::index(bk.instrument)].type].spec->maintenance) {
+      planner.record_usage(ledger.state().instrument(bk.instrument).id,
+                           (bk.end - bk.start).to_hours(), clock.now());
     }
   }
 
@@ -324,6 +400,12 @@ struct InstrumentModel::Impl {
       }
       out.instruments[ci::index(b.instrument)].run_hours += h;
     }
+    for (std::uint32_t w = 0; w < st.window_count(); ++w) {
+      const ci::Window& win = st.window(ci::WindowId{w});
+      if (win.kind == ci::WindowKind::Outage) continue;
+      out.instruments[ci::index(win.instrument)].maintenance_hours +=
+          overlap_hours(win.start, win.end, warm, now);
+    }
     for (InstrumentKpi& k : out.instruments) {
       k.utilisation = window > 0 ? k.run_hours / window : 0.0;
       k.availability = window > 0 ? 1.0 - k.down_hours / window : 1.0;
@@ -336,6 +418,9 @@ struct InstrumentModel::Impl {
             if constexpr (std::is_same_v<T, ci::BookingBumped>) ++out.bumped;
             if constexpr (std::is_same_v<T, ci::RunCompleted>) ++out.completed;
             if constexpr (std::is_same_v<T, ci::NoShowRecorded>) ++out.no_shows;
+            if constexpr (std::is_same_v<T, ci::WindowAdded>) {
+              if (body.definition.kind != ci::WindowKind::Outage) ++out.maintenance_windows;
+            }
             if constexpr (std::is_same_v<T, ci::BookingCancelled>) {
               ++out.cancelled;
               if (body.late) ++out.late_cancelled;
@@ -363,6 +448,7 @@ struct InstrumentModel::Impl {
   ci::BookingLedger ledger;
   std::vector<TypeState> types;
   std::vector<InstState> insts;
+  core::MaintenancePlanner planner;
   core::Instant warm{};
   std::vector<std::string> users;     // "u0", "u1", ... (shared by the types)
   std::vector<std::string> projects;  // "p0", "p1", ...

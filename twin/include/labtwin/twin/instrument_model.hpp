@@ -17,6 +17,7 @@
 #include "labtwin/core/instruments/booking_ledger.hpp"
 #include "labtwin/core/instruments/instrument.hpp"
 #include "labtwin/core/ports.hpp"
+#include "labtwin/core/schedule/maintenance.hpp"
 #include "labtwin/core/schedule/shift_calendar.hpp"
 #include "labtwin/sim/distributions.hpp"
 #include "labtwin/sim/simulation.hpp"
@@ -26,6 +27,25 @@ class Ledger;
 }  // namespace labtwin::core::inventory
 
 namespace labtwin::twin {
+
+/// A planned service outage (e.g. a two-week vendor service), announced ahead of time.
+struct ServiceWindow {
+  double start_hours = 0.0;     ///< start, hours after the scenario start
+  double duration_hours = 0.0;  ///< length, > 0
+  double notice_hours = 0.0;    ///< placed this long before its start (bumps get this notice)
+  int instrument = 0;           ///< 1-based instrument number within the type; 0 = all
+};
+
+/// Preventive maintenance per instrument through core's MaintenancePlanner: calendar- or
+/// usage-based (run hours); a due service becomes a maintenance window at its due date (or as
+/// soon as possible), placed `notice_hours` ahead.
+struct PmSpec {
+  core::PmTrigger trigger = core::PmTrigger::Calendar;  ///< calendar or usage
+  double interval_hours = 24.0 * 90;                    ///< Calendar: hours between services
+  double usage_hours = 500.0;                           ///< Usage: run hours between services
+  double duration_hours = 8.0;                          ///< window length
+  double notice_hours = 24.0 * 7;                       ///< window placed this long ahead
+};
 
 /// One instrument type: how many, its rules and hours, its demand and its failures.
 struct InstrumentTypeSpec {
@@ -44,6 +64,8 @@ struct InstrumentTypeSpec {
   int users = 12;                                          ///< users u0.. (round robin)
   int projects = 4;                                        ///< projects p0.. (round robin)
   std::vector<core::instruments::BomLine> bom{};           ///< stock per run (needs stock)
+  std::vector<ServiceWindow> service_windows{};            ///< planned outages
+  std::optional<PmSpec> maintenance{};                     ///< preventive maintenance
 };
 
 /// The model's configuration.
@@ -59,13 +81,14 @@ struct InstrumentModelConfig {
 
 /// Per-instrument KPIs over the measurement window [warmup, horizon].
 struct InstrumentKpi {
-  std::string id;             ///< instrument id, e.g. "sequencer-2"
-  std::string type;           ///< type
-  double run_hours = 0.0;     ///< hours of runs (completed or in progress) inside the window
-  double down_hours = 0.0;    ///< hours broken down inside the window
-  double utilisation = 0.0;   ///< run_hours / window length
-  double availability = 1.0;  ///< 1 - down_hours / window length
-  std::int64_t failures = 0;  ///< breakdowns starting inside the window
+  std::string id;                  ///< instrument id, e.g. "sequencer-2"
+  std::string type;                ///< type
+  double run_hours = 0.0;          ///< hours of runs (completed or in progress) inside the window
+  double down_hours = 0.0;         ///< hours broken down inside the window
+  double utilisation = 0.0;        ///< run_hours / window length
+  double availability = 1.0;       ///< 1 - down_hours / window length
+  std::int64_t failures = 0;       ///< breakdowns starting inside the window
+  double maintenance_hours = 0.0;  ///< hours in maintenance windows inside the window
 };
 
 /// Results of one run (counts over requests made inside the measurement window).
@@ -82,6 +105,7 @@ struct InstrumentModelResult {
   std::int64_t cancelled = 0;              ///< cancellations (in time or late)
   std::int64_t late_cancelled = 0;         ///< of which late
   std::int64_t no_shows = 0;               ///< no-shows
+  std::int64_t maintenance_windows = 0;    ///< maintenance windows placed (PM and service)
   double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
   double wait_p95_hours = 0.0;  ///< ... 95th percentile
   /// lost / requests (0 without requests).
