@@ -104,14 +104,16 @@ void add_sweep_command(CLI::App& app, SweepFlags& f, CLI::App*& cmd) {
   cmd->add_option("-j,--threads", f.threads, "Worker threads (default: every hardware thread)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option("--variant", f.variants,
-                  "Only these variants (repeatable; the baseline 'base' is always included)");
+                  "Only this variant (repeatable; the baseline 'base' is always included)")
+      ->allow_extra_args(false);
   cmd->add_option("--seed", f.seed, "Master random seed (replaces the scenario's seed:)");
   cmd->add_option("--until", f.until, "Simulated duration, e.g. 30d (replaces clock.horizon)");
   cmd->add_option("--out", f.out_dir,
                   "Directory for sweep.json, sweep.csv, results.h5 and the resume journal");
   cmd->add_option("--format", f.format, "Output on stdout: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  cmd->add_option("--kpi", f.kpis, "KPIs to report and to apply --precision to (repeatable)");
+  cmd->add_option("--kpi", f.kpis, "A KPI to report and to apply --precision to (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--precision", f.precision,
                   "Add replications until every chosen KPI's CI half-width is within this "
                   "fraction of its mean, e.g. 2%");
