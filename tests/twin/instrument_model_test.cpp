@@ -135,6 +135,59 @@ TEST(InstrumentModel, AvailabilityMatchesAlternatingRenewalTheory) {
   EXPECT_GT(lost_breakdown, 0);
 }
 
+// Machine-repairman model (finite source M/M/1//N; Gross & Harris, Fundamentals of Queueing
+// Theory, 4th ed., sec. 2.8): N machines failing at rate l while up, one repairer at rate m.
+// p_n is proportional to N! / (N - n)! (l / m)^n; availability = 1 - E[n] / N.
+double machine_repairman_availability(int n_machines, double l, double m) {
+  std::vector<double> p(static_cast<std::size_t>(n_machines) + 1);
+  p[0] = 1.0;
+  for (int n = 1; n <= n_machines; ++n) p[n] = p[n - 1] * (n_machines - n + 1) * (l / m);
+  double total = 0.0;
+  double mean_down = 0.0;
+  for (int n = 0; n <= n_machines; ++n) {
+    total += p[n];
+    mean_down += n * p[n];
+  }
+  return 1.0 - mean_down / total / n_machines;
+}
+
+TEST(InstrumentModel, RepairsWaitingForOneTechnicianMatchTheMachineRepairmanModel) {
+  // 3 instruments, exponential up times (Weibull shape 1, mean 100 h), exponential repairs
+  // (mean 30 h), one technician dispatched by core's Dispatcher.
+  const double theory = machine_repairman_availability(3, 1.0 / 100.0, 1.0 / 30.0);
+  const double ample = 100.0 / 130.0;  // one technician per instrument: no waiting
+  sim::Tally avail;
+  for (std::uint64_t rep = 0; rep < 20; ++rep) {
+    InstrumentModelConfig cfg;
+    InstrumentTypeSpec t;
+    t.type = "ms";
+    t.count = 3;
+    t.instant = true;
+    t.requests_per_hour = 0.1;
+    t.run_hours = sim::Exponential(1.0);
+    t.time_to_failure_hours = sim::Weibull(1.0, 100.0);
+    t.repair_hours = sim::Exponential(30.0);
+    cfg.types.push_back(t);
+    cfg.technicians = 1;
+    cfg.horizon_hours = 80000.0;
+    cfg.warmup_hours = 200.0;
+    cfg.seed = 5;
+    cfg.replication = rep;
+    const InstrumentModelResult r = run_instrument_model(cfg);
+    double a = 0.0;
+    for (const InstrumentKpi& k : r.instruments) a += k.availability;
+    avail.add(a / 3.0);
+  }
+  const double h = avail.ci_halfwidth(0.99);
+  std::printf(
+      "one technician for 3 instruments: availability theory %.5f, simulated %.5f +- "
+      "%.5f (without waiting it would be %.5f)\n",
+      theory, avail.mean(), h, ample);
+  EXPECT_LT(h, 0.01);
+  EXPECT_LE(std::abs(avail.mean() - theory), h);
+  EXPECT_GT(ample - theory, 3 * h);  // the wait for the technician is visible
+}
+
 TEST(InstrumentModel, LeadTimeBookingCarriesTheOfferedLoad) {
   // Nothing is rejected (book-ahead far beyond the waits), so the run hours per instrument are
   // lambda (1 - p_cancel - p_noshow) E[D] / c, with D the run time rounded up to the

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <map>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
 
+#include "labtwin/core/dispatch/dispatcher.hpp"
 #include "labtwin/sim/random.hpp"
 #include "labtwin/sim/statistics.hpp"
 #include "labtwin/twin/sim_ports.hpp"
@@ -63,6 +65,7 @@ struct InstrumentModel::Impl {
     sim::RandomStream repairs;
     bool down = false;
     core::Instant down_since{};
+    double repair_hours = 0.0;  // hands-on time of the current repair
     std::vector<std::pair<core::Instant, core::Instant>> outages;  // closed outages
   };
 
@@ -127,6 +130,7 @@ struct InstrumentModel::Impl {
                                   stream(cfg, cat({"instruments/", ins.id, "/repairs"})),
                                   false,
                                   {},
+                                  0.0,
                                   {}});
       }
       types.push_back(std::move(ts));
@@ -140,6 +144,18 @@ struct InstrumentModel::Impl {
     for (int i = 0; i < max_users; ++i) users.push_back(cat({"u", std::to_string(i)}));
     for (int i = 0; i < max_projects; ++i) projects.push_back(cat({"p", std::to_string(i)}));
     warm = clock.to_instant(hours_to_time(cfg.warmup_hours));
+    require(cfg.technicians >= 0, "technicians must be >= 0");
+    if (cfg.technicians > 0) {
+      dispatch = std::make_unique<core::Dispatcher>(clock, null_sink, travel);
+      for (int n = 1; n <= cfg.technicians; ++n) {
+        core::Technician tech;
+        tech.id = cat({"tech-", std::to_string(n)});
+        tech.skills = {"repair"};
+        tech.status = core::TechnicianStatus::Available;
+        dispatch->add_technician(std::move(tech));
+      }
+      ledger.set_dispatcher(dispatch.get());
+    }
   }
 
   void start() {
@@ -356,12 +372,38 @@ struct InstrumentModel::Impl {
     const InstrumentTypeSpec& spec = *types[s.type].spec;
     const double repair_h = std::max(1e-6, sim::sample(spec.repair_hours, s.repairs));
     const double expected_h = std::max(1e-6, sim::mean(spec.repair_hours));
-    const ci::Result r = ledger.execute(
-        ci::ReportBreakdown{s.id, core::Span{hours_to_time(expected_h).ticks}, "failure"});
+    const ci::Result r = ledger.execute(ci::ReportBreakdown{
+        s.id, core::Span{hours_to_time(expected_h).ticks}, "failure", "repair"});
     if (!r.ok()) throw std::logic_error(cat({"instrument model: breakdown rejected: ", r.text}));
     s.down = true;
     s.down_since = clock.now();
-    sim.schedule_in(hours_to_time(repair_h), [this, i] { repair(i); });
+    s.repair_hours = repair_h;
+    if (!dispatch) {
+      sim.schedule_in(hours_to_time(repair_h), [this, i] { repair(i); });
+      return;
+    }
+    // The ledger opened the ticket "repair:<instrument>#<outage window>".
+    tickets.emplace(cat({"repair:", ledger.state().instrument(s.id).id, "#",
+                         std::to_string(ci::index(ledger.state().book(s.id).outage))}),
+                    i);
+    run_dispatch();
+  }
+
+  // Assigns free technicians to open repair tickets; each repair takes its drawn time.
+  void run_dispatch() {
+    for (const core::Assignment& a : dispatch->decide().assignments) {
+      const std::size_t i = tickets.at(a.ticket);
+      const std::string ticket = a.ticket;
+      sim.schedule_at(clock.to_sim(std::max(a.expected_start, clock.now())), [this, i, ticket] {
+        dispatch->start_work(ticket);
+        sim.schedule_in(hours_to_time(insts[i].repair_hours), [this, i, ticket] {
+          dispatch->complete_ticket(ticket);
+          tickets.erase(ticket);
+          repair(i);
+          run_dispatch();
+        });
+      });
+    }
   }
 
   void repair(std::size_t i) {
@@ -449,6 +491,10 @@ struct InstrumentModel::Impl {
   std::vector<TypeState> types;
   std::vector<InstState> insts;
   core::MaintenancePlanner planner;
+  core::NullEventSink null_sink;
+  core::MatrixTravelTimes travel = core::MatrixTravelTimes::line(1, core::Span{});
+  std::unique_ptr<core::Dispatcher> dispatch;               // repair technicians, when configured
+  std::map<std::string, std::size_t, std::less<>> tickets;  // open repair ticket -> instrument
   core::Instant warm{};
   std::vector<std::string> users;     // "u0", "u1", ... (shared by the types)
   std::vector<std::string> projects;  // "p0", "p1", ...

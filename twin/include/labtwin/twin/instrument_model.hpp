@@ -75,6 +75,9 @@ struct InstrumentModelConfig {
   double warmup_hours = 0.0;                ///< statistics start here
   std::uint64_t seed = 1;                   ///< scenario seed
   std::uint64_t replication = 0;            ///< replication index (independent streams)
+  /// Repair technicians shared by every instrument (core Dispatcher, priority FIFO); a repair
+  /// waits for a free one. 0 = every repair starts the moment the instrument breaks.
+  int technicians = 0;
   /// Scenario start, microseconds since the Unix epoch (default Monday 2026-01-05 00:00 UTC).
   std::int64_t start_us = 1'767'571'200'000'000;
 };
