@@ -378,6 +378,12 @@ TEST(InstrumentModel, BadParametersAreNamed) {
     EXPECT_NE(std::string(e.what()).find("cytometer"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("count"), std::string::npos) << e.what();
   }
+  InstrumentModelConfig grid;
+  grid.types.push_back(booked_type());
+  grid.types[0].rules.granularity = core::Span::minutes(30);
+  grid.types[0].rules.min_slot = core::Span::minutes(40);
+  grid.types[0].rules.max_slot = core::Span::minutes(50);
+  EXPECT_THROW(run_instrument_model(grid), std::invalid_argument);
 }
 
 }  // namespace

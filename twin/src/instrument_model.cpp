@@ -92,6 +92,14 @@ struct InstrumentModel::Impl {
       require(spec.cancel_probability >= 0 && spec.no_show_probability >= 0 &&
                   spec.cancel_probability + spec.no_show_probability <= 1,
               cat({"type '", t, "': cancel and no-show probabilities must be >= 0, sum <= 1"}));
+      if (!spec.instant) {
+        // Run times are rounded up to the granularity and clamped to the slot limits on it.
+        const std::int64_t g = spec.rules.granularity.us;
+        require(g > 0 && (spec.rules.min_slot.us + g - 1) / g <= spec.rules.max_slot.us / g,
+                cat({"type '", t,
+                     "': no slot length on the granularity grid lies within "
+                     "[min_slot, max_slot]"}));
+      }
       require(spec.users >= 1 && spec.projects >= 1,
               cat({"type '", t, "': users and projects must be >= 1"}));
       TypeState ts{&spec,
