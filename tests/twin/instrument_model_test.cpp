@@ -368,6 +368,56 @@ TEST(InstrumentModel, UsageMaintenanceFollowsRunHours) {
   EXPECT_LE(std::abs(static_cast<double>(r.maintenance_windows) - services), 1.5);
 }
 
+TEST(InstrumentModel, RepairsWaitForSparePartsThatAreNotOnHand) {
+  namespace inv = core::inventory;
+  sim::Simulation s;
+  InstrumentModelConfig cfg;
+  SimClock clock(s, cfg.start_us);
+  inv::Ledger stock(clock);
+  const inv::LocId site{stock.execute(inv::AddLocation{.code = "HQ"}).id};
+  const inv::LocId room{
+      stock.execute(inv::AddLocation{.code = "R", .kind = inv::LocationKind::Room, .parent = site})
+          .id};
+  const inv::LocId shelf{stock
+                             .execute(inv::AddLocation{.code = "PARTS",
+                                                       .kind = inv::LocationKind::StorageUnit,
+                                                       .parent = room,
+                                                       .storage = inv::StorageClass::SparePart})
+                             .id};
+  const inv::SkuId laser{
+      stock.execute(inv::RegisterItem{{"LASER", "ea", inv::StorageClass::SparePart, 9000.0}}).id};
+  const inv::LotId lot{stock.execute(inv::Receive{laser, "L1", 2.0, shelf}).id};
+  ASSERT_TRUE(stock.execute(inv::ReleaseQc{lot}).ok());
+  InstrumentTypeSpec t;
+  t.type = "confocal";
+  t.instant = true;
+  t.requests_per_hour = 0.1;
+  t.run_hours = sim::Exponential(1.0);
+  t.time_to_failure_hours = sim::Weibull(1.0, 200.0);
+  t.repair_hours = sim::Exponential(10.0);
+  t.spare_part = SparePartSpec{laser, shelf, 1.0, 100.0};
+  cfg.types.push_back(t);
+  cfg.technicians = 1;
+  cfg.horizon_hours = 5000.0;
+  InstrumentModel model(s, cfg, nullptr, &stock);
+  model.start();
+  s.run_until(sim::Time::h(5000));
+  const InstrumentModelResult r = model.results();
+  const InstrumentKpi& k = r.instruments.at(0);
+  // Every fault needs the part: the first two come from the shelf, every later one waits for
+  // an emergency order (the last may still be on its way at the horizon).
+  ASSERT_GT(k.failures, 5);
+  EXPECT_EQ(r.parts_stockouts, k.failures - 2);
+  EXPECT_GE(r.parts_used, k.failures - 1);
+  EXPECT_LE(r.parts_used, k.failures);
+  EXPECT_NEAR(stock.state().book(laser).issued, static_cast<double>(r.parts_used), 1e-9);
+  // Each wait adds the 100 h lead time to the outage.
+  EXPECT_GE(k.down_hours, 100.0 * static_cast<double>(r.parts_stockouts - 1));
+  std::printf("spare parts: %lld failures, %lld parts used, %lld stockouts, %.0f h down\n",
+              static_cast<long long>(k.failures), static_cast<long long>(r.parts_used),
+              static_cast<long long>(r.parts_stockouts), k.down_hours);
+}
+
 TEST(InstrumentModel, BadParametersAreNamed) {
   InstrumentModelConfig cfg = loss_system(2, 1.5, 1.0);
   cfg.types[0].count = 0;

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "labtwin/core/dispatch/dispatcher.hpp"
+#include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/sim/random.hpp"
 #include "labtwin/sim/statistics.hpp"
 #include "labtwin/twin/sim_ports.hpp"
@@ -66,12 +67,17 @@ struct InstrumentModel::Impl {
     bool down = false;
     core::Instant down_since{};
     double repair_hours = 0.0;  // hands-on time of the current repair
+    sim::RandomStream parts;    // does a fault need the spare part?
     std::vector<std::pair<core::Instant, core::Instant>> outages;  // closed outages
   };
 
   Impl(sim::Simulation& s, InstrumentModelConfig c, core::EventSink* sink,
-       core::inventory::Ledger* stock)
-      : sim(s), cfg(std::move(c)), clock(s, cfg.start_us), ledger(clock, sink, stock) {}
+       core::inventory::Ledger* stock_ledger)
+      : sim(s),
+        cfg(std::move(c)),
+        clock(s, cfg.start_us),
+        ledger(clock, sink, stock_ledger),
+        stock(stock_ledger) {}
 
   static sim::RandomStream stream(const InstrumentModelConfig& c, const std::string& name) {
     return sim::RandomStream(c.seed, c.replication, name);
@@ -100,6 +106,12 @@ struct InstrumentModel::Impl {
                      "': no slot length on the granularity grid lies within "
                      "[min_slot, max_slot]"}));
       }
+      require(!spec.spare_part || stock != nullptr,
+              cat({"type '", t, "': spare parts need a stock ledger"}));
+      require(!spec.spare_part ||
+                  (spec.spare_part->probability >= 0 && spec.spare_part->probability <= 1 &&
+                   spec.spare_part->order_lead_hours >= 0),
+              cat({"type '", t, "': spare part probability in [0, 1], lead time >= 0"}));
       require(spec.users >= 1 && spec.projects >= 1,
               cat({"type '", t, "': users and projects must be >= 1"}));
       TypeState ts{&spec,
@@ -139,6 +151,7 @@ struct InstrumentModel::Impl {
                                   false,
                                   {},
                                   0.0,
+                                  stream(cfg, cat({"instruments/", ins.id, "/parts"})),
                                   {}});
       }
       types.push_back(std::move(ts));
@@ -380,20 +393,76 @@ struct InstrumentModel::Impl {
     const InstrumentTypeSpec& spec = *types[s.type].spec;
     const double repair_h = std::max(1e-6, sim::sample(spec.repair_hours, s.repairs));
     const double expected_h = std::max(1e-6, sim::mean(spec.repair_hours));
+    // A fault needing a part that is not on hand waits for it before its repair ticket opens.
+    bool wait_for_part = false;
+    if (spec.spare_part && s.parts.uniform01() < spec.spare_part->probability &&
+        !take_part(*spec.spare_part)) {
+      wait_for_part = true;
+      if (counting()) ++parts_stockouts;
+    }
+    if (wait_for_part && dispatch) ledger.set_dispatcher(nullptr);
     const ci::Result r = ledger.execute(ci::ReportBreakdown{
         s.id, core::Span{hours_to_time(expected_h).ticks}, "failure", "repair"});
     if (!r.ok()) throw std::logic_error(cat({"instrument model: breakdown rejected: ", r.text}));
+    if (wait_for_part && dispatch) ledger.set_dispatcher(dispatch.get());
     s.down = true;
     s.down_since = clock.now();
     s.repair_hours = repair_h;
-    if (!dispatch) {
-      sim.schedule_in(hours_to_time(repair_h), [this, i] { repair(i); });
+    // The ledger's ticket id: "repair:<instrument>#<outage window>".
+    const std::string ticket = cat({"repair:", ledger.state().instrument(s.id).id, "#",
+                                    std::to_string(ci::index(ledger.state().book(s.id).outage))});
+    if (wait_for_part) {
+      const SparePartSpec& part = *spec.spare_part;
+      sim.schedule_in(hours_to_time(part.order_lead_hours), [this, i, ticket] {
+        receive_part(i);
+        begin_repair(i, ticket, true);
+      });
       return;
     }
-    // The ledger opened the ticket "repair:<instrument>#<outage window>".
-    tickets.emplace(cat({"repair:", ledger.state().instrument(s.id).id, "#",
-                         std::to_string(ci::index(ledger.state().book(s.id).outage))}),
-                    i);
+    begin_repair(i, ticket, false);
+  }
+
+  // The part a fault needs: issued now if on hand (true), else false (nothing issued).
+  bool take_part(const SparePartSpec& part) {
+    if (stock->available(part.sku) < 1.0) return false;
+    core::inventory::Issue issue;
+    issue.sku = part.sku;
+    issue.quantity = 1.0;
+    const core::inventory::Result r = stock->execute(issue);
+    if (!r.ok()) throw std::logic_error(cat({"instrument model: part issue failed: ", r.reason}));
+    if (counting()) ++parts_used;
+    return true;
+  }
+
+  // An emergency order of one part arrives: received, released and issued to the repair.
+  void receive_part(std::size_t i) {
+    const SparePartSpec& part = *types[insts[i].type].spec->spare_part;
+    const core::inventory::Result r = stock->execute(core::inventory::Receive{
+        part.sku, cat({"EMERGENCY-", std::to_string(++emergency_orders)}), 1.0, part.receive_at});
+    if (!r.ok()) throw std::logic_error(cat({"instrument model: part receipt failed: ", r.reason}));
+    stock->execute(core::inventory::ReleaseQc{core::inventory::LotId{r.id}});
+    take_part(part);
+  }
+
+  // Starts the repair: at once without technicians, else through the dispatcher (the ticket
+  // was opened by the ledger, or is opened now when it waited for a part).
+  void begin_repair(std::size_t i, const std::string& ticket, bool open_ticket) {
+    if (!dispatch) {
+      sim.schedule_in(hours_to_time(insts[i].repair_hours), [this, i] { repair(i); });
+      return;
+    }
+    if (open_ticket) {
+      core::Ticket t;
+      t.id = ticket;
+      t.kind = core::TicketKind::Repair;
+      t.priority = 1;
+      t.created = clock.now();
+      t.sla_deadline = clock.now() + core::Span::hours(4);
+      t.required_skill = "repair";
+      t.estimated_duration = core::Span{hours_to_time(insts[i].repair_hours).ticks};
+      dispatch->open_ticket(std::move(t));
+    }
+    tickets.emplace(ticket, i);
     run_dispatch();
   }
 
@@ -485,6 +554,8 @@ struct InstrumentModel::Impl {
     out.booked = booked;
     out.rejected = rejected;
     out.lost = lost;
+    out.parts_used = parts_used;
+    out.parts_stockouts = parts_stockouts;
     if (waits.count() > 0) {
       out.wait_p50_hours = waits.quantile(0.5);
       out.wait_p95_hours = waits.quantile(0.95);
@@ -510,7 +581,11 @@ struct InstrumentModel::Impl {
   std::int64_t booked = 0;
   std::int64_t rejected = 0;
   std::int64_t lost = 0;
-  mutable sim::SampleQuantiles waits;  // quantile() sorts lazily
+  std::int64_t parts_used = 0;
+  std::int64_t parts_stockouts = 0;
+  std::uint64_t emergency_orders = 0;
+  core::inventory::Ledger* stock = nullptr;  // optional; required by spare parts
+  mutable sim::SampleQuantiles waits;        // quantile() sorts lazily
 };
 
 InstrumentModel::InstrumentModel(sim::Simulation& sim, InstrumentModelConfig config,

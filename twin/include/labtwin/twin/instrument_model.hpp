@@ -16,6 +16,7 @@
 
 #include "labtwin/core/instruments/booking_ledger.hpp"
 #include "labtwin/core/instruments/instrument.hpp"
+#include "labtwin/core/inventory/ids.hpp"
 #include "labtwin/core/ports.hpp"
 #include "labtwin/core/schedule/maintenance.hpp"
 #include "labtwin/core/schedule/shift_calendar.hpp"
@@ -47,6 +48,17 @@ struct PmSpec {
   double notice_hours = 24.0 * 7;                       ///< window placed this long ahead
 };
 
+/// A spare part some faults need, from the stock ledger (storage class "spare part"). The part
+/// is issued when the fault is diagnosed (at the breakdown); if none is available an emergency
+/// order of one part is received after `order_lead_hours` and the repair (its ticket, with
+/// technicians) only starts then.
+struct SparePartSpec {
+  core::inventory::SkuId sku{};         ///< the part
+  core::inventory::LocId receive_at{};  ///< storage unit emergency orders are put away in
+  double probability = 1.0;             ///< share of faults that need the part
+  double order_lead_hours = 72.0;       ///< emergency order lead time
+};
+
 /// One instrument type: how many, its rules and hours, its demand and its failures.
 struct InstrumentTypeSpec {
   std::string type = "instrument";                         ///< type name (ids: type-1...)
@@ -66,6 +78,7 @@ struct InstrumentTypeSpec {
   std::vector<core::instruments::BomLine> bom{};           ///< stock per run (needs stock)
   std::vector<ServiceWindow> service_windows{};            ///< planned outages
   std::optional<PmSpec> maintenance{};                     ///< preventive maintenance
+  std::optional<SparePartSpec> spare_part{};               ///< part faults may need (needs stock)
 };
 
 /// The model's configuration.
@@ -109,6 +122,8 @@ struct InstrumentModelResult {
   std::int64_t late_cancelled = 0;         ///< of which late
   std::int64_t no_shows = 0;               ///< no-shows
   std::int64_t maintenance_windows = 0;    ///< maintenance windows placed (PM and service)
+  std::int64_t parts_used = 0;             ///< spare parts issued for repairs
+  std::int64_t parts_stockouts = 0;        ///< repairs that waited for a part not on hand
   double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
   double wait_p95_hours = 0.0;  ///< ... 95th percentile
   /// lost / requests (0 without requests).
