@@ -29,7 +29,8 @@
 #include "labtwin/core/ports.hpp"
 #include "labtwin/twin/run_result.hpp"
 
-// Counts operator new calls while `g_counting` is set (the hot-path no-allocation checks).
+// Counts operator new calls while `g_counting` is set (the hot-path no-allocation checks). Every
+// unaligned form is replaced so that none is paired with the sanitizer's own (ASan checks pairs).
 namespace {
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_news{0};
@@ -40,8 +41,19 @@ std::atomic<long> g_news{0};
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
+[[gnu::noinline]] void* operator new[](std::size_t n) { return operator new(n); }
+[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n == 0 ? 1 : n);
+}
+[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n == 0 ? 1 : n);
+}
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace labtwin::adapters {
 namespace {
