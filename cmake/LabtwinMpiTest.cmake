@@ -1,5 +1,9 @@
 # ctest sweep.mpi: `mpirun -np 2 labtwin sweep` equals the -j1 run byte for byte (sweep.json,
 # sweep.csv). Inputs: LABTWIN, MPIEXEC, SCENARIO, WORKDIR.
+# In ASan builds the ranks run without leak detection: OpenMPI's dlopen'ed plugins leak at
+# MPI_Finalize (unnamed modules, so no suppression can match them); our own code is
+# leak-checked by the one-process sweep tests.
+set(NO_LEAKS ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0)
 file(REMOVE_RECURSE ${WORKDIR})
 file(MAKE_DIRECTORY ${WORKDIR})
 execute_process(COMMAND ${LABTWIN} sweep ${SCENARIO} -n 7 -j 1 --quiet --out ${WORKDIR}/j1
@@ -7,7 +11,7 @@ execute_process(COMMAND ${LABTWIN} sweep ${SCENARIO} -n 7 -j 1 --quiet --out ${W
 if(NOT rc1 EQUAL 0)
   message(FATAL_ERROR "-j1 sweep failed (${rc1}): ${err1}")
 endif()
-execute_process(COMMAND ${MPIEXEC} --allow-run-as-root --oversubscribe -np 2
+execute_process(COMMAND ${NO_LEAKS} ${MPIEXEC} --allow-run-as-root --oversubscribe -np 2
                         ${LABTWIN} sweep ${SCENARIO} -n 7 -j 1 --quiet --out ${WORKDIR}/mpi
                 RESULT_VARIABLE rc2 ERROR_VARIABLE err2 OUTPUT_QUIET)
 if(NOT rc2 EQUAL 0)
@@ -29,7 +33,7 @@ if(NOT lines EQUAL 8)
   message(FATAL_ERROR "rank 0 journaled ${lines} lines, expected 1 header + 7 replications")
 endif()
 # And the session saw two ranks: options that need one process are refused.
-execute_process(COMMAND ${MPIEXEC} --allow-run-as-root --oversubscribe -np 2
+execute_process(COMMAND ${NO_LEAKS} ${MPIEXEC} --allow-run-as-root --oversubscribe -np 2
                         ${LABTWIN} sweep ${SCENARIO} -n 2 --stop-after 1 --quiet
                 RESULT_VARIABLE rc3 ERROR_VARIABLE err3 OUTPUT_QUIET)
 if(rc3 EQUAL 0 OR NOT err3 MATCHES "not supported under mpirun")
