@@ -186,7 +186,7 @@ inline std::string series_id_problem(std::string_view id) {
 /// datasets of initial length `n` and their attributes.
 inline SeriesDatasets create_series(hid_t file_id, std::string_view id, std::string_view unit,
                                     std::string_view description, hsize_t n,
-                                    const std::string& file) {
+                                    const std::string& file, bool fixed = false) {
   const std::string path = "/series/" + std::string(id);
   const Hid lcpl(H5Pcreate(H5P_LINK_CREATE));
   H5Pset_create_intermediate_group(lcpl.get(), 1);
@@ -198,12 +198,18 @@ inline SeriesDatasets create_series(hid_t file_id, std::string_view id, std::str
   const Hid group = checked(existing, file, path, "cannot create the series group");
   const hsize_t dims[1] = {n};
   const hsize_t maxdims[1] = {H5S_UNLIMITED};
-  const Hid space(H5Screate_simple(1, dims, maxdims));
+  // `fixed`: a complete short series (at most one chunk) stored compactly in its object header:
+  // a chunk index, filters and a separate data block would cost more than the samples.
+  const Hid space(H5Screate_simple(1, dims, fixed ? dims : maxdims));
   const Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
-  const hsize_t chunk[1] = {kSeriesChunk};
-  H5Pset_chunk(dcpl.get(), 1, chunk);
-  H5Pset_shuffle(dcpl.get());
-  H5Pset_deflate(dcpl.get(), kDeflateLevel);
+  if (fixed) {
+    H5Pset_layout(dcpl.get(), n > 0 ? H5D_COMPACT : H5D_CONTIGUOUS);
+  } else {
+    const hsize_t chunk[1] = {kSeriesChunk};
+    H5Pset_chunk(dcpl.get(), 1, chunk);
+    H5Pset_shuffle(dcpl.get());
+    H5Pset_deflate(dcpl.get(), kDeflateLevel);
+  }
   SeriesDatasets d;
   d.time = checked(H5Dcreate2(group.get(), "time", H5T_STD_I64LE, space.get(), H5P_DEFAULT,
                               dcpl.get(), H5P_DEFAULT),

@@ -261,7 +261,8 @@ struct LedgerRow {
 
 struct ResultsWriter::Impl {
   struct Series {
-    std::string id;
+    std::string id, unit, description;
+    bool created = false;  // datasets exist (created at the first full buffer, else at commit)
     detail::SeriesDatasets d;
     std::vector<std::int64_t> t;  // pending samples, capacity kSeriesChunk
     std::vector<double> v;
@@ -298,6 +299,10 @@ struct ResultsWriter::Impl {
     const hsize_t n = s.t.size();
     if (n == 0) return;
     const detail::QuietErrors quiet;
+    if (!s.created) {
+      s.d = detail::create_series(fid.get(), s.id, s.unit, s.description, 0, file);
+      s.created = true;
+    }
     const hsize_t size[1] = {s.written + n};
     if (H5Dset_extent(s.d.time.get(), size) < 0 || H5Dset_extent(s.d.value.get(), size) < 0) {
       detail::h5_fail(file, "/series/" + s.id, "cannot extend the series");
@@ -348,7 +353,11 @@ ResultsWriter::ResultsWriter(std::filesystem::path target) : impl_(std::make_uni
   m.tmp = temp_for(m.target);
   m.file = m.target.string();
   const detail::QuietErrors quiet;
-  m.fid = checked(H5Fcreate(m.tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), m.file, "",
+  // HDF5 1.10 object formats: compact object headers and chunk indexes made for appending
+  // (readable by HDF5 >= 1.10, as in Debian 12's h5py).
+  const Hid fapl(H5Pcreate(H5P_FILE_ACCESS));
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110);
+  m.fid = checked(H5Fcreate(m.tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), m.file, "",
                   "cannot create the temporary results file " + m.tmp.string());
   const hid_t g = H5Gcreate2(m.fid.get(), "series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g < 0) {
@@ -382,10 +391,10 @@ ResultsWriter::SeriesId ResultsWriter::add_series(std::string_view id, std::stri
     throw std::invalid_argument("ResultsWriter::add_series: series '" + std::string(id) +
                                 "' added twice");
   }
-  const detail::QuietErrors quiet;
   Impl::Series s;
   s.id = std::string(id);
-  s.d = detail::create_series(m.fid.get(), id, unit, description, 0, m.file);
+  s.unit = std::string(unit);
+  s.description = std::string(description);
   s.t.reserve(detail::kSeriesChunk);
   s.v.reserve(detail::kSeriesChunk);
   const auto sid = static_cast<SeriesId>(m.series.size());
@@ -523,7 +532,18 @@ void ResultsWriter::commit() {
   m.require_open("commit");
   {
     const detail::QuietErrors quiet;
-    for (auto& s : m.series) m.flush(s);
+    for (auto& s : m.series) {
+      if (s.created) {
+        m.flush(s);
+        continue;
+      }
+      // Never filled a buffer: written whole, compact, in one go.
+      s.d =
+          detail::create_series(m.fid.get(), s.id, s.unit, s.description, s.t.size(), m.file, true);
+      s.created = true;
+      detail::write_series_block(s.d, 0, s.t.size(), s.t.data(), s.v.data(), m.file, s.id);
+      s.d = {};
+    }
     m.series.clear();  // closes every dataset
     if (m.fid.close() < 0) detail::h5_fail(m.file, "", "cannot close the results file");
   }
