@@ -87,8 +87,11 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
+/// Rank 0 (or the only process) reports; other MPI ranks stay silent.
+bool g_report_errors = true;
+
 int bad(const std::string& message) {
-  std::cerr << "labtwin sweep: " << message << "\n";
+  if (g_report_errors) std::cerr << "labtwin sweep: " << message << "\n";
   return kBadInput;
 }
 
@@ -135,6 +138,7 @@ void add_sweep_command(CLI::App& app, SweepFlags& f, CLI::App*& cmd) {
 int sweep_command(const SweepFlags& f) {
   adapters::MpiSession mpi;  // one rank unless started by mpirun (and built with MPI)
   const bool root = mpi.rank() == 0;
+  g_report_errors = root;
   std::ostringstream null_sink;
   std::ostream& err = root ? std::cerr : null_sink;
 
