@@ -59,6 +59,13 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
   setup_replay();
   build_signals();
   shift_sync();
+  // Statistics ignore [0, warmup): the totals at the warm-up are subtracted from the KPIs.
+  if (sc.clock.warmup > sim::Time::zero()) {
+    if (sc.clock.warmup >= end)
+      throw std::invalid_argument("clock.warmup must be shorter than the run (horizon or --until)");
+    sim.schedule_at(
+        sc.clock.warmup, [this] { warmup_totals = totals(); }, 1000, kWarmup, 0);
+  }
 }
 
 void LabModel::Impl::build_sites() {
@@ -726,6 +733,35 @@ double mean_of(const std::vector<FaultRecord>& v, double FaultRecord::*field, bo
 }
 }  // namespace
 
+LabModel::Impl::Totals LabModel::Impl::totals() const {
+  Totals x;
+  x.samples_lost = samples_lost;
+  x.samples_lost_value = samples_lost_value;
+  x.samples_rescued = samples_rescued;
+  x.stranded = stranded;
+  x.alarms = alarms;
+  x.callouts = callouts;
+  x.sensor_gaps = sensor_gaps;
+  for (std::size_t f = 0; f < freezers.size(); ++f) {
+    x.energy += freezer_energy(f);
+    x.on_time += freezer_duty(f) * now_s();
+  }
+  const core::Instant from{start_us}, to = clock.now();
+  for (const auto& t : techs) {
+    x.busy += t.busy_seconds + (t.ticket.empty() ? 0.0 : now_s() - t.busy_since);
+    x.shift += on_shift_seconds(t.calendar, from, to);
+  }
+  for (const auto& it : items) {
+    x.demand += it.demand;
+    x.filled += it.filled;
+    x.stockout_s +=
+        it.stockout_seconds + (it.stockout_since >= 0 ? now_s() - it.stockout_since : 0);
+    x.orders += it.orders;
+    x.expired_value += it.expired_value;
+  }
+  return x;
+}
+
 RunResult LabModel::Impl::result() const {
   RunResult r;
   r.scenario = sc.meta.name;
@@ -734,54 +770,66 @@ RunResult LabModel::Impl::result() const {
   r.fingerprint = sim.fingerprint();
   r.events = sim.events_executed();
   r.simulated_seconds = sim.now().seconds();
-  double energy = 0, duty = 0, peak = -std::numeric_limits<double>::infinity();
-  for (std::size_t f = 0; f < freezers.size(); ++f) {
-    energy += freezer_energy(f);
-    duty += freezer_duty(f);
-    peak = std::max(peak, payload_at(f, now_s()));
-  }
-  double busy = 0, shift = 0;
-  const core::Instant from{start_us}, to = clock.now();
-  for (const auto& t : techs) {
-    busy += t.busy_seconds + (t.ticket.empty() ? 0.0 : now_s() - t.busy_since);
-    shift += on_shift_seconds(t.calendar, from, to);
-  }
+  // KPIs over [warmup, now]: additive totals minus those at the warm-up.
+  const Totals t = totals();
+  const Totals w = warmup_totals.value_or(Totals{});
+  const double t0 = warmup_totals ? sc.clock.warmup.seconds() : 0.0;
+  const double span = std::max(0.0, now_s() - t0);
+  Totals d;
+  d.samples_lost = t.samples_lost - w.samples_lost;
+  d.samples_lost_value = t.samples_lost_value - w.samples_lost_value;
+  d.samples_rescued = t.samples_rescued - w.samples_rescued;
+  d.stranded = t.stranded - w.stranded;
+  d.alarms = t.alarms - w.alarms;
+  d.callouts = t.callouts - w.callouts;
+  d.sensor_gaps = t.sensor_gaps - w.sensor_gaps;
+  d.energy = t.energy - w.energy;
+  d.busy = t.busy - w.busy;
+  d.shift = t.shift - w.shift;
+  d.demand = t.demand - w.demand;
+  d.filled = t.filled - w.filled;
+  d.stockout_s = t.stockout_s - w.stockout_s;
+  d.orders = t.orders - w.orders;
+  d.expired_value = t.expired_value - w.expired_value;
   const double nf = static_cast<double>(std::max<std::size_t>(1, freezers.size()));
-  double demand = 0, filled = 0, stockout_s = 0, backorders = 0, orders = 0, expired_value = 0;
-  for (const auto& it : items) {
-    demand += it.demand;
-    filled += it.filled;
-    stockout_s += it.stockout_seconds + (it.stockout_since >= 0 ? now_s() - it.stockout_since : 0);
-    backorders += it.backorders;
-    orders += it.orders;
-    expired_value += it.expired_value;
+  double duty = 0;  // summed over units
+  if (warmup_totals) {
+    duty = span > 0 ? (t.on_time - w.on_time) / span : 0.0;
+  } else {
+    for (std::size_t f = 0; f < freezers.size(); ++f) duty += freezer_duty(f);
   }
+  double peak = -std::numeric_limits<double>::infinity(), backorders = 0;
+  for (std::size_t f = 0; f < freezers.size(); ++f) peak = std::max(peak, payload_at(f, now_s()));
+  for (const auto& it : items) backorders += it.backorders;
+  std::vector<FaultRecord> counted;  // faults that began after the warm-up
+  for (const auto& fr : faults)
+    if (fr.start >= t0) counted.push_back(fr);
   r.kpis = {
-      {"samples_lost", samples_lost, "count", "sample boxes written off (temperature excursion)"},
-      {"samples_lost_value", samples_lost_value, "money", "value of the boxes written off"},
-      {"samples_rescued", samples_rescued, "count", "boxes moved to backup units in time"},
-      {"samples_stranded", stranded, "count", "boxes left at risk: no backup capacity"},
-      {"alarms", alarms, "count", "high-temperature alarms raised"},
-      {"time_to_alarm", mean_of(faults, &FaultRecord::alarm, false), "s",
+      {"samples_lost", d.samples_lost, "count", "sample boxes written off (temperature excursion)"},
+      {"samples_lost_value", d.samples_lost_value, "money", "value of the boxes written off"},
+      {"samples_rescued", d.samples_rescued, "count", "boxes moved to backup units in time"},
+      {"samples_stranded", d.stranded, "count", "boxes left at risk: no backup capacity"},
+      {"alarms", d.alarms, "count", "high-temperature alarms raised"},
+      {"time_to_alarm", mean_of(counted, &FaultRecord::alarm, false), "s",
        "fault to alarm (mean over faults)"},
-      {"time_to_response", mean_of(faults, &FaultRecord::response, true), "s",
+      {"time_to_response", mean_of(counted, &FaultRecord::response, true), "s",
        "alarm to technician at the unit"},
-      {"time_to_rescue", mean_of(faults, &FaultRecord::rescued, true), "s",
+      {"time_to_rescue", mean_of(counted, &FaultRecord::rescued, true), "s",
        "alarm to rescue finished"},
-      {"callouts", callouts, "count", "on-call technicians called in"},
-      {"technician_utilisation", shift > 0 ? busy / shift : nan(), "ratio",
+      {"callouts", d.callouts, "count", "on-call technicians called in"},
+      {"technician_utilisation", d.shift > 0 ? d.busy / d.shift : nan(), "ratio",
        "busy time / on-shift time"},
-      {"energy", energy, "J", "freezer electricity"},
+      {"energy", d.energy, "J", "freezer electricity"},
       {"mean_duty_cycle", duty / nf, "ratio", "compressor running share, all units"},
       {"warmest_payload_at_end", peak, "C", "warmest payload temperature at the end"},
-      {"demand_units", demand, "count", "units demanded, all items"},
-      {"fill_rate", demand > 0 ? filled / demand : nan(), "ratio",
+      {"demand_units", d.demand, "count", "units demanded, all items"},
+      {"fill_rate", d.demand > 0 ? d.filled / d.demand : nan(), "ratio",
        "demand served at once from stock"},
-      {"stockout_time", stockout_s, "s", "item-time with nothing available, summed over items"},
+      {"stockout_time", d.stockout_s, "s", "item-time with nothing available, summed over items"},
       {"backorders_at_end", backorders, "count", "units owed at the end"},
-      {"purchase_orders", orders, "count", "purchase orders placed"},
-      {"expired_value", expired_value, "money", "value of stock written off as expired"},
-      {"sensor_gaps", sensor_gaps, "count", "replayed sensors silent longer than max_gap"},
+      {"purchase_orders", d.orders, "count", "purchase orders placed"},
+      {"expired_value", d.expired_value, "money", "value of stock written off as expired"},
+      {"sensor_gaps", d.sensor_gaps, "count", "replayed sensors silent longer than max_gap"},
   };
   return r;
 }

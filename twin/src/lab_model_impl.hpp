@@ -52,6 +52,7 @@ enum Kind : std::uint32_t {
   kReplayCrossing,
   kReplayAmbient,
   kSensorGap,
+  kWarmup,
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
@@ -327,6 +328,16 @@ struct LabModel::Impl {
   void shift_sync();
   std::optional<std::size_t> rescue_target(std::size_t f) const;
 
+  /// Additive totals behind the KPIs, as of now (KPIs over [warmup, now] are differences).
+  struct Totals {
+    double samples_lost = 0, samples_lost_value = 0, samples_rescued = 0, stranded = 0;
+    double alarms = 0, callouts = 0, sensor_gaps = 0;
+    double energy = 0, on_time = 0;  // summed over freezers
+    double busy = 0, shift = 0;      // technician seconds
+    double demand = 0, filled = 0, stockout_s = 0, orders = 0, expired_value = 0;
+  };
+  Totals totals() const;
+  std::optional<Totals> warmup_totals;  // totals at clock.warmup (absent: no warm-up)
   RunResult result() const;
 };
 
