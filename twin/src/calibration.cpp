@@ -86,17 +86,6 @@ double integral(const StepSeries& s, double t0, double t1, double before) {
   return total + v * (t1 - t);
 }
 
-ThermalNetwork network(const FreezerParams& p, bool door_open) {
-  ThermalNetwork net;
-  net.nodes = 2;
-  net.capacity[FreezerModel::kAir] = p.air_capacity_j_per_k;
-  net.capacity[FreezerModel::kPayload] = p.payload_capacity_j_per_k;
-  net.ambient_conductance[FreezerModel::kAir] =
-      p.ua_wall_w_per_k + (door_open ? p.ua_door_w_per_k : 0.0);
-  net.connect(FreezerModel::kAir, FreezerModel::kPayload, p.ua_air_payload_w_per_k);
-  return net;
-}
-
 // The two-node closed form of one door state on plain scalars: x - x_eq = V z, z(t) = z(0)
 // exp(rate t), with exp(rate dt) cached for the last step length (samples are usually evenly
 // spaced, so most steps between input changes reuse it).
@@ -241,8 +230,8 @@ class OpenLoop {
   void run(const FreezerParams& p, double air0, double payload0, double* air,
            double* payload) const {
     p.validate();
-    TwoNode modes[2] = {TwoNode(LinearThermalMode(network(p, false)), p.cooling_power_w),
-                        TwoNode(LinearThermalMode(network(p, true)), p.cooling_power_w)};
+    TwoNode modes[2] = {TwoNode(LinearThermalMode(freezer_network(p, false)), p.cooling_power_w),
+                        TwoNode(LinearThermalMode(freezer_network(p, true)), p.cooling_power_w)};
     double compressor = compressor0_;
     int door = door0_ ? 1 : 0;
     double ambient = ambient0_;

@@ -18,6 +18,8 @@ void require(bool ok, const std::string& field, const std::string& rule, double 
   }
 }
 
+}  // namespace
+
 ThermalNetwork freezer_network(const FreezerParams& p, bool door_open) {
   p.validate();
   ThermalNetwork net;
@@ -29,8 +31,6 @@ ThermalNetwork freezer_network(const FreezerParams& p, bool door_open) {
   net.connect(FreezerModel::kAir, FreezerModel::kPayload, p.ua_air_payload_w_per_k);
   return net;
 }
-
-}  // namespace
 
 std::vector<DamageLimit> default_damage_limits() {
   return {{"minus80_biobank", -60.0}, {"minus20_reagents", -15.0}};

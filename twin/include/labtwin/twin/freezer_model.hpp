@@ -49,6 +49,10 @@ struct FreezerParams {
   void validate() const;
 };
 
+/// The two-node thermal network of a freezer (air, payload) with the door open or shut; throws
+/// std::invalid_argument (FreezerParams::validate) for invalid parameters.
+ThermalNetwork freezer_network(const FreezerParams& params, bool door_open);
+
 /// What a freezer event is.
 enum class FreezerEventKind : std::uint8_t {
   kThermostatOn,     ///< air rose to set+band/2: thermostat calls for cooling
