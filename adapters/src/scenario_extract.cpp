@@ -3,8 +3,10 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <variant>
 
 #include "labtwin/adapters/schema.hpp"
+#include "labtwin/sim/distributions.hpp"
 #include "labtwin/sim/units.hpp"
 #include "scenario_detail.hpp"
 
@@ -249,6 +251,158 @@ void unknown_ref(const TreeNode* v, const std::string& path, const std::string& 
   out.push_back(Diagnostic{v->location, Severity::error, path, std::move(msg)});
 }
 
+twin::InstrumentTypeDef instrument_type(const TreeNode& n) {
+  using Q = units::Quantity;
+  twin::InstrumentTypeDef t;
+  t.id = text(&n, "id");
+  t.site = text(&n, "site");
+  t.room = text(&n, "room");
+  t.count = integer(&n, "count", t.count);
+  t.hours = text(&n, "hours");
+  const TreeNode* b = get(&n, "booking");
+  twin::BookingRulesDef& r = t.booking;
+  r.min_slot = duration(b, "min_slot", r.min_slot);
+  r.max_slot = duration(b, "max_slot", r.max_slot);
+  r.granularity = duration(b, "granularity", r.granularity);
+  r.book_ahead = duration(b, "book_ahead", r.book_ahead);
+  r.weekly_quota = duration(b, "weekly_quota", r.weekly_quota);
+  r.quota_scope = text(b, "quota_scope", r.quota_scope);
+  r.needs_approval = boolean(b, "needs_approval", r.needs_approval);
+  r.late_cancel_cutoff = duration(b, "late_cancel_cutoff", r.late_cancel_cutoff);
+  r.check_in_early = duration(b, "check_in_early", r.check_in_early);
+  r.no_show_grace = duration(b, "no_show_grace", r.no_show_grace);
+  const TreeNode* d = get(&n, "demand");
+  twin::InstrumentDemandDef& dm = t.demand;
+  dm.rate_per_s = q(d, "rate", Q::rate, dm.rate_per_s);
+  dm.run_time = text(d, "run_time", dm.run_time);
+  dm.lead_time = text(d, "lead_time", dm.lead_time);
+  dm.instant = boolean(d, "instant", dm.instant);
+  dm.cancel_probability = q(d, "cancel_probability", Q::fraction, dm.cancel_probability);
+  dm.no_show_probability = q(d, "no_show_probability", Q::fraction, dm.no_show_probability);
+  dm.users = integer(d, "users", dm.users);
+  dm.projects = integer(d, "projects", dm.projects);
+  const TreeNode* f = get(&n, "failure");
+  t.failure.time_to_failure = opt_text(f, "time_to_failure");
+  t.failure.repair_time = text(f, "repair_time", t.failure.repair_time);
+  if (const TreeNode* p = get(f, "spare_part")) {
+    twin::InstrumentSparePartDef sp;
+    sp.sku = text(p, "sku");
+    sp.probability = q(p, "probability", Q::fraction, sp.probability);
+    sp.order_lead_time = duration(p, "order_lead_time", sp.order_lead_time);
+    t.failure.spare_part = sp;
+  }
+  for (const auto& l : items(&n, "bom")) {
+    t.bom.push_back(twin::BomLineDef{text(&l, "sku"), q(&l, "quantity", Q::number, 1.0)});
+  }
+  for (const auto& w : items(&n, "service_windows")) {
+    twin::ServiceWindowDef sw;
+    const std::string at = text(&w, "start");
+    if (const auto abs = units::parse_datetime(at); abs.ok()) {
+      sw.absolute = true;
+      sw.start_us = abs.value;
+    } else {
+      sw.start_us = units::parse_duration_ticks(at).value;
+    }
+    sw.duration = duration(&w, "duration", sw.duration);
+    sw.notice = duration(&w, "notice", sw.notice);
+    sw.instrument = integer(&w, "instrument", sw.instrument);
+    t.service_windows.push_back(sw);
+  }
+  if (const TreeNode* m = get(&n, "maintenance")) {
+    twin::InstrumentMaintenanceDef md;
+    md.trigger = text(m, "trigger", md.trigger);
+    md.interval = duration(m, "interval", md.interval);
+    md.usage = duration(m, "usage", md.usage);
+    md.duration = duration(m, "duration", md.duration);
+    md.notice = duration(m, "notice", md.notice);
+    t.maintenance = md;
+  }
+  return t;
+}
+
+/// A failure law the instrument twin supports: weibull(k, scale) or exp(mean).
+bool weibull_or_exp(const std::string& text) {
+  const auto parsed = sim::parse_distribution(text, [](std::string_view tok) {
+    const auto r = units::parse_duration(tok);
+    return r.ok() ? std::optional<double>(r.value) : sim::parse_plain_number(tok);
+  });
+  return parsed && (std::holds_alternative<sim::Weibull>(*parsed.distribution) ||
+                    std::holds_alternative<sim::Exponential>(*parsed.distribution));
+}
+
+void check_instruments(const TreeNode& root, const std::set<std::string>& sites_known,
+                       const std::set<std::string>& shifts_known,
+                       const std::set<std::string>& skus_known, std::vector<Diagnostic>& out) {
+  const TreeNode* block = get(&root, "instruments");
+  const auto& types = items(block, "types");
+  std::map<std::string, int> type_ids;
+  // Rooms per site, for `room` (the first site when `site` is absent).
+  const auto& sites = items(&root, "sites");
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const TreeNode& t = types[i];
+    const std::string tp = "instruments.types[" + std::to_string(i) + "]";
+    unique_id(t, "id", tp, "instrument type", type_ids, out);
+    unknown_ref(get(&t, "site"), tp + ".site", "site", sites_known, out, "sites");
+    const std::string site_id =
+        text(&t, "site", sites.empty() ? std::string() : text(&sites.front(), "id"));
+    std::set<std::string> rooms_known;
+    for (const auto& s : sites) {
+      if (text(&s, "id") != site_id) continue;
+      for (const auto& r : items(&s, "rooms")) rooms_known.insert(text(&r, "id"));
+    }
+    unknown_ref(get(&t, "room"), tp + ".room", "room", rooms_known, out,
+                "the rooms of site `" + site_id + "`");
+    unknown_ref(get(&t, "hours"), tp + ".hours", "shift", shifts_known, out, "shifts");
+    const TreeNode* b = get(&t, "booking");
+    const auto min_slot = opt_duration(b, "min_slot");
+    const auto max_slot = opt_duration(b, "max_slot");
+    const sim::Time lo = min_slot.value_or(twin::BookingRulesDef{}.min_slot);
+    const sim::Time hi = max_slot.value_or(twin::BookingRulesDef{}.max_slot);
+    if (lo > hi) {
+      const TreeNode* at = min_slot ? get(b, "min_slot") : get(b, "max_slot");
+      out.push_back(Diagnostic{at->location, Severity::error,
+                               tp + (min_slot ? ".booking.min_slot" : ".booking.max_slot"),
+                               "min_slot (" + text(b, "min_slot", "30min") +
+                                   ") must not exceed max_slot (" + text(b, "max_slot", "24h") +
+                                   ")"});
+    }
+    const TreeNode* d = get(&t, "demand");
+    const double pc = q(d, "cancel_probability", units::Quantity::fraction, 0.0);
+    const double pn = q(d, "no_show_probability", units::Quantity::fraction, 0.0);
+    if (pc + pn > 1.0 + 1e-12) {
+      out.push_back(Diagnostic{get(d, "no_show_probability")->location, Severity::error,
+                               tp + ".demand.no_show_probability",
+                               "cancel_probability + no_show_probability must not exceed 1"});
+    }
+    const TreeNode* f = get(&t, "failure");
+    if (const TreeNode* ttf = get(f, "time_to_failure");
+        ttf != nullptr && ttf->is_scalar() && !weibull_or_exp(ttf->scalar)) {
+      out.push_back(Diagnostic{
+          ttf->location, Severity::error, tp + ".failure.time_to_failure",
+          "instruments fail by weibull(k, scale) or exp(mean), got \"" + ttf->scalar + "\""});
+    }
+    unknown_ref(get(get(f, "spare_part"), "sku"), tp + ".failure.spare_part.sku", "SKU", skus_known,
+                out, "items");
+    const auto& bom = items(&t, "bom");
+    for (std::size_t k = 0; k < bom.size(); ++k) {
+      unknown_ref(get(&bom[k], "sku"), tp + ".bom[" + std::to_string(k) + "].sku", "SKU",
+                  skus_known, out, "items");
+    }
+    const auto count = opt_int(&t, "count").value_or(1);
+    const auto& windows = items(&t, "service_windows");
+    for (std::size_t k = 0; k < windows.size(); ++k) {
+      const TreeNode* ins = get(&windows[k], "instrument");
+      const auto n = opt_int(&windows[k], "instrument");
+      if (ins != nullptr && n && *n > count) {
+        out.push_back(Diagnostic{ins->location, Severity::error,
+                                 tp + ".service_windows[" + std::to_string(k) + "].instrument",
+                                 "instrument " + std::to_string(*n) + " does not exist (count " +
+                                     std::to_string(count) + ")"});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void expand_counts(TreeNode& root) {
@@ -333,10 +487,12 @@ void check_references(const TreeNode& root, std::vector<Diagnostic>& out) {
     unknown_ref(get(&techs[i], "shift"), tp + ".shift", "shift", shifts_known, out);
   }
   const auto& its = items(&root, "items");
+  std::set<std::string> skus_known;
   for (std::size_t i = 0; i < its.size(); ++i) {
     const std::string ip = "items[" + std::to_string(i) + "]";
     unique_id(its[i], "sku", ip, "item", skus, out);
     all_ids.insert(text(&its[i], "sku"));
+    skus_known.insert(text(&its[i], "sku"));
     const TreeNode* demand = get(&its[i], "demand");
     unknown_ref(get(demand, "site"), ip + ".demand.site", "site", sites_known, out);
     // Which parameters each policy family needs (Silver, Pyke & Thomas, ch. 6-7).
@@ -382,6 +538,7 @@ void check_references(const TreeNode& root, std::vector<Diagnostic>& out) {
     out.push_back(Diagnostic{get(clock, "warmup")->location, Severity::error, "clock.warmup",
                              "warmup must be shorter than the horizon"});
   }
+  check_instruments(root, sites_known, shifts_known, skus_known, out);
 }
 
 twin::ScenarioDef extract_scenario(const TreeNode& root) {
@@ -436,6 +593,11 @@ twin::ScenarioDef extract_scenario(const TreeNode& root) {
   sc.travel.site_travel_time = opt_duration(travel, "site_travel_time");
   for (const auto& i : items(&root, "items")) sc.items.push_back(item(i));
   for (const auto& i : items(&root, "incidents")) sc.incidents.push_back(incident(i));
+  const TreeNode* instruments = get(&root, "instruments");
+  sc.instruments.technicians = integer(instruments, "technicians", sc.instruments.technicians);
+  for (const auto& t : items(instruments, "types")) {
+    sc.instruments.types.push_back(instrument_type(t));
+  }
   const TreeNode* pol = get(&root, "policies");
   using D = twin::DispatchPolicy;
   using P = twin::PickingPolicy;

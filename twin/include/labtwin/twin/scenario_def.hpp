@@ -220,6 +220,91 @@ struct OutputsDef {
   std::vector<SeriesDef> series;   ///< recorded series
 };
 
+/// `instruments.types[].booking:` booking rules of every instrument of the type.
+struct BookingRulesDef {
+  sim::Time min_slot = sim::Time::min(30);       ///< shortest bookable slot
+  sim::Time max_slot = sim::Time::h(24);         ///< longest bookable slot
+  sim::Time granularity = sim::Time::min(15);    ///< starts and lengths are multiples
+  sim::Time book_ahead = sim::Time::h(24 * 90);  ///< latest start = request + book_ahead
+  sim::Time weekly_quota{};                      ///< hours per principal and week; 0 = none
+  std::string quota_scope = "user";              ///< user | project
+  bool needs_approval = false;                   ///< requests wait for approval (granted at once)
+  sim::Time late_cancel_cutoff = sim::Time::h(24);  ///< cancelling later than start - this is late
+  sim::Time check_in_early = sim::Time::min(15);    ///< earliest check-in before the start
+  sim::Time no_show_grace = sim::Time::min(15);     ///< no-show recorded at start + this
+};
+
+/// `instruments.types[].demand:` the booking requests of the type's users.
+struct InstrumentDemandDef {
+  double rate_per_s = 1.0 / 3600.0;     ///< Poisson request rate, 1/s
+  std::string run_time = "exp(1h)";     ///< distribution text of the run length
+  std::string lead_time = "const(0s)";  ///< distribution text: preferred start - request
+  bool instant = false;                 ///< Erlang loss mode: a slot now or the request is lost
+  double cancel_probability = 0.0;      ///< fraction of bookings later cancelled
+  double no_show_probability = 0.0;     ///< fraction of bookings nobody turns up for
+  int users = 12;                       ///< users making requests (round robin)
+  int projects = 4;                     ///< projects the users book for (round robin)
+};
+
+/// `instruments.types[].failure.spare_part:` a part some faults need (an `items` SKU).
+struct InstrumentSparePartDef {
+  std::string sku;                               ///< the part's SKU in `items`
+  double probability = 1.0;                      ///< fraction of faults needing the part
+  sim::Time order_lead_time = sim::Time::h(72);  ///< emergency order lead time
+};
+
+/// `instruments.types[].failure:` breakdowns and repairs.
+struct InstrumentFailureDef {
+  std::optional<std::string> time_to_failure;        ///< weibull/exp text; absent = never fails
+  std::string repair_time = "exp(8h)";               ///< distribution text of the hands-on repair
+  std::optional<InstrumentSparePartDef> spare_part;  ///< part a fault may need
+};
+
+/// `instruments.types[].bom[]:` stock one run consumes at check-in.
+struct BomLineDef {
+  std::string sku;        ///< item SKU (in `items`)
+  double quantity = 1.0;  ///< units per run, > 0
+};
+
+/// `instruments.types[].service_windows[]:` a planned outage (vendor service), announced ahead.
+struct ServiceWindowDef {
+  bool absolute = false;                  ///< `start` was a date-time (else an offset from start)
+  std::int64_t start_us = 0;              ///< us since epoch when absolute, else since start
+  sim::Time duration = sim::Time::h(24);  ///< length
+  sim::Time notice = sim::Time::h(24 * 14);  ///< announced (and bookings bumped) this long ahead
+  int instrument = 0;                        ///< 1-based instrument of the type; 0 = all
+};
+
+/// `instruments.types[].maintenance:` preventive maintenance per instrument.
+struct InstrumentMaintenanceDef {
+  std::string trigger = "calendar";            ///< calendar | usage
+  sim::Time interval = sim::Time::h(24 * 90);  ///< calendar: time between services
+  sim::Time usage = sim::Time::h(500);         ///< usage: run time between services
+  sim::Time duration = sim::Time::h(8);        ///< service window length
+  sim::Time notice = sim::Time::h(24 * 7);     ///< window placed this long ahead
+};
+
+/// `instruments.types[]:` `count` identical shared instruments (ids `<id>-1`, `<id>-2`, ...).
+struct InstrumentTypeDef {
+  std::string id;                                       ///< type id, e.g. "sequencer"
+  std::string site;                                     ///< site id (empty: the first site)
+  std::string room;                                     ///< room id (may be empty)
+  int count = 1;                                        ///< instruments of the type
+  std::string hours;                                    ///< shift name; empty = bookable 24/7
+  BookingRulesDef booking;                              ///< booking rules
+  InstrumentDemandDef demand;                           ///< booking requests
+  InstrumentFailureDef failure;                         ///< breakdowns
+  std::vector<BomLineDef> bom;                          ///< stock per run
+  std::vector<ServiceWindowDef> service_windows;        ///< planned outages
+  std::optional<InstrumentMaintenanceDef> maintenance;  ///< preventive maintenance
+};
+
+/// `instruments:` shared instruments (docs/instruments.md).
+struct InstrumentsDef {
+  int technicians = 0;  ///< repair crew of the instruments; 0 = repairs start at once
+  std::vector<InstrumentTypeDef> types;  ///< instrument types, in file order
+};
+
 /// `expect.<kpi>:` an acceptance criterion, kept as text (adapters/expectation.hpp parses).
 struct ExpectDef {
   std::string kpi;         ///< KPI name
@@ -261,6 +346,7 @@ struct ScenarioDef {
   TravelDef travel;                        ///< `travel:`
   std::vector<ItemDef> items;              ///< `items:`
   std::vector<IncidentDef> incidents;      ///< `incidents:`
+  InstrumentsDef instruments;              ///< `instruments:`
   PoliciesDef policies;                    ///< `policies:`
   TelemetryDef telemetry;                  ///< `telemetry:`
   OutputsDef outputs;                      ///< `outputs:`
