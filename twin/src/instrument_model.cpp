@@ -58,6 +58,9 @@ struct InstrumentModel::Impl {
     sim::RandomStream lead;
     sim::RandomStream fate;
     std::uint64_t next_user = 0;
+    std::int64_t requests = 0;                // inside the measurement window
+    std::int64_t booked = 0;                  // ...
+    mutable sim::SampleQuantiles waits = {};  // request to slot start, hours
   };
   struct InstState {
     ci::InstrumentId id{};
@@ -131,6 +134,9 @@ struct InstrumentModel::Impl {
         ci::Instrument ins;
         ins.id = cat({t, "-", std::to_string(n)});
         ins.type = t;
+        ins.site = spec.site;
+        ins.room = spec.room;
+        ins.stock_site = spec.stock_site;
         ins.hours = spec.hours;
         ins.rules = spec.rules;
         if (spec.instant) {
@@ -280,7 +286,10 @@ struct InstrumentModel::Impl {
     const std::string& project = projects[u % static_cast<std::uint64_t>(spec.projects)];
     const double run_h = std::max(0.0, sim::sample(spec.run_hours, ts.runs));
     const bool count = counting();
-    if (count) ++requests;
+    if (count) {
+      ++requests;
+      ++ts.requests;
+    }
     if (spec.instant) {
       const core::Span d{std::max<std::int64_t>(1, hours_to_time(run_h).ticks)};
       for (const ci::InstrumentId id : ts.instruments) {
@@ -289,7 +298,9 @@ struct InstrumentModel::Impl {
         if (!r.ok()) continue;
         if (count) {
           ++booked;
+          ++ts.booked;
           waits.add(0.0);
+          ts.waits.add(0.0);
         }
         begin_run(ci::BookingId{r.id});
         return;
@@ -327,7 +338,9 @@ struct InstrumentModel::Impl {
     if (spec.rules.needs_approval) ledger.execute(ci::Approve{b});  // approvers say yes at once
     if (count) {
       ++booked;
+      ++ts.booked;
       waits.add((*best - now).to_hours());
+      ts.waits.add((*best - now).to_hours());
     }
     const double f = ts.fate.uniform01();
     if (f < spec.cancel_probability) {
@@ -343,6 +356,13 @@ struct InstrumentModel::Impl {
   void begin_run(ci::BookingId b) {
     ledger.execute(ci::CheckIn{b});
     const ci::Booking& bk = ledger.state().booking(b);
+    const bool started = bk.status == ci::BookingStatus::CheckedIn;
+    if (stock_hook && bk.run_type != ci::kNoRunType &&
+        (started || bk.status == ci::BookingStatus::LostStockout)) {
+      for (const ci::BomLine& line : ledger.state().run_type(bk.run_type).bom) {
+        stock_hook(line.sku, line.quantity, started);
+      }
+    }
     if (bk.status == ci::BookingStatus::CheckedIn) {
       sim.schedule_at(clock.to_sim(bk.end), [this, b] { end_run(b); });
     }
@@ -423,14 +443,18 @@ struct InstrumentModel::Impl {
   }
 
   // The part a fault needs: issued now if on hand (true), else false (nothing issued).
-  bool take_part(const SparePartSpec& part) {
-    if (stock->available(part.sku) < 1.0) return false;
+  bool take_part(const SparePartSpec& part, bool report = true) {
+    if (stock->available(part.sku) < 1.0) {
+      if (report && stock_hook) stock_hook(part.sku, 1.0, false);
+      return false;
+    }
     core::inventory::Issue issue;
     issue.sku = part.sku;
     issue.quantity = 1.0;
     const core::inventory::Result r = stock->execute(issue);
     if (!r.ok()) throw std::logic_error(cat({"instrument model: part issue failed: ", r.reason}));
     if (counting()) ++parts_used;
+    if (report && stock_hook) stock_hook(part.sku, 1.0, true);
     return true;
   }
 
@@ -441,7 +465,7 @@ struct InstrumentModel::Impl {
         part.sku, cat({"EMERGENCY-", std::to_string(++emergency_orders)}), 1.0, part.receive_at});
     if (!r.ok()) throw std::logic_error(cat({"instrument model: part receipt failed: ", r.reason}));
     stock->execute(core::inventory::ReleaseQc{core::inventory::LotId{r.id}});
-    take_part(part);
+    take_part(part, false);  // the need was reported when the fault was diagnosed
   }
 
   // Starts the repair: at once without technicians, else through the dispatcher (the ticket
@@ -560,6 +584,17 @@ struct InstrumentModel::Impl {
       out.wait_p50_hours = waits.quantile(0.5);
       out.wait_p95_hours = waits.quantile(0.95);
     }
+    for (const TypeState& ts : types) {
+      InstrumentTypeKpi k;
+      k.type = ts.spec->type;
+      k.requests = ts.requests;
+      k.booked = ts.booked;
+      if (ts.waits.count() > 0) {
+        k.wait_p50_hours = ts.waits.quantile(0.5);
+        k.wait_p95_hours = ts.waits.quantile(0.95);
+      }
+      out.types.push_back(std::move(k));
+    }
     return out;
   }
 
@@ -585,6 +620,7 @@ struct InstrumentModel::Impl {
   std::int64_t parts_stockouts = 0;
   std::uint64_t emergency_orders = 0;
   core::inventory::Ledger* stock = nullptr;  // optional; required by spare parts
+  InstrumentModel::StockHook stock_hook;     // optional observer of stock needs
   mutable sim::SampleQuantiles waits;        // quantile() sorts lazily
 };
 
@@ -601,6 +637,8 @@ void InstrumentModel::start() { impl_->start(); }
 InstrumentModelResult InstrumentModel::results() const { return impl_->results(); }
 
 const core::instruments::BookingLedger& InstrumentModel::ledger() const { return impl_->ledger; }
+
+void InstrumentModel::set_stock_hook(StockHook hook) { impl_->stock_hook = std::move(hook); }
 
 InstrumentModelResult run_instrument_model(const InstrumentModelConfig& config) {
   sim::Simulation sim;

@@ -19,6 +19,7 @@
 #include "labtwin/sim/simulation.hpp"
 #include "labtwin/sim/units.hpp"
 #include "labtwin/twin/freezer_model.hpp"
+#include "labtwin/twin/instrument_model.hpp"
 #include "labtwin/twin/lab_model.hpp"
 #include "labtwin/twin/replay.hpp"
 #include "labtwin/twin/sim_ports.hpp"
@@ -339,6 +340,15 @@ struct LabModel::Impl {
   Totals totals() const;
   std::optional<Totals> warmup_totals;  // totals at clock.warmup (absent: no warm-up)
   RunResult result() const;
+
+  // Shared instruments (absent without `instruments.types`): on the same kernel, issuing their
+  // runs' bills of materials and spare parts from `ledger`; their stock needs are counted as
+  // item demand (on_instrument_stock). Declared last: destroyed before the ledger and kernel.
+  void build_instruments();
+  void on_instrument_stock(inv::SkuId sku, double quantity, bool issued);
+  void append_instrument_kpis(std::vector<Kpi>& kpis) const;
+  std::map<std::uint32_t, std::size_t> item_of_sku;  // SkuId index -> items index
+  std::unique_ptr<InstrumentModel> instruments;
 };
 
 }  // namespace labtwin::twin

@@ -9,6 +9,7 @@
 /// - instant booking (Erlang loss system): a request wants a slot starting now on any
 ///   instrument of the type; if every one is busy or down it is lost.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,9 @@ struct InstrumentTypeSpec {
   std::vector<ServiceWindow> service_windows{};            ///< planned outages
   std::optional<PmSpec> maintenance{};                     ///< preventive maintenance
   std::optional<SparePartSpec> spare_part{};               ///< part faults may need (needs stock)
+  std::string site{};                                      ///< site code of the instruments
+  std::string room{};                                      ///< room code of the instruments
+  core::inventory::LocId stock_site = core::inventory::kNoLoc;  ///< BOM issued here (none: any)
 };
 
 /// The model's configuration.
@@ -107,9 +111,19 @@ struct InstrumentKpi {
   double maintenance_hours = 0.0;  ///< hours in maintenance windows inside the window
 };
 
+/// Per-type request KPIs over the measurement window.
+struct InstrumentTypeKpi {
+  std::string type;             ///< type name
+  std::int64_t requests = 0;    ///< booking requests
+  std::int64_t booked = 0;      ///< requests that got a slot
+  double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
+  double wait_p95_hours = 0.0;  ///< ... 95th percentile
+};
+
 /// Results of one run (counts over requests made inside the measurement window).
 struct InstrumentModelResult {
   std::vector<InstrumentKpi> instruments;  ///< per instrument, in creation order
+  std::vector<InstrumentTypeKpi> types;    ///< per type, in configuration order
   std::int64_t requests = 0;               ///< booking requests
   std::int64_t booked = 0;                 ///< requests that got a slot
   std::int64_t rejected = 0;               ///< lead-time mode: no slot within the book-ahead limit
@@ -148,6 +162,13 @@ class InstrumentModel {
   InstrumentModelResult results() const;
   /// The booking ledger.
   const core::instruments::BookingLedger& ledger() const;
+  /// Told of every stock need the model put to the stock ledger: each BOM line of a run at
+  /// check-in (issued = the run started; false = the run was lost to a stockout and nothing
+  /// was issued) and each spare part a fault needed (issued = on hand). Runs lost to a
+  /// breakdown before check-in need no stock and are not reported.
+  using StockHook = std::function<void(core::inventory::SkuId sku, double quantity, bool issued)>;
+  /// Sets the stock hook (empty: none).
+  void set_stock_hook(StockHook hook);
 
  private:
   struct Impl;
