@@ -871,6 +871,8 @@ std::string snake(const std::string& id) {
 void LabModel::Impl::build_instruments() {
   const InstrumentsDef& def = sc.instruments;
   if (def.types.empty()) return;
+  if (sc.clock.warmup >= end)  // the constructor says so too, but only after building
+    throw std::invalid_argument("clock.warmup must be shorter than the run (horizon or --until)");
   for (std::size_t i = 0; i < items.size(); ++i) item_of_sku[inv::index(items[i].sku)] = i;
   auto item_for = [&](const std::string& sku, const std::string& where) -> const StockItem& {
     const auto it = item_index.find(sku);
