@@ -1,0 +1,133 @@
+// `labtwin gui SCENARIO [--speed X] [--screenshot FILE --at TIME]`.
+#ifdef LABTWIN_HAS_GUI
+#include "gui_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/viz/app.hpp"
+#include "labtwin/viz/plot.hpp"
+#include "labtwin/viz/sim_session.hpp"
+
+namespace labtwin::cli {
+
+CLI::App* add_gui_command(CLI::App& app, GuiFlags& f) {
+  auto* cmd = app.add_subcommand("gui", "Open the interactive twin on a scenario (Dear ImGui)");
+  cmd->add_option("scenario", f.scenario, "Scenario file (YAML)")->required();
+  cmd->add_option("--variant", f.variant, "Open the named variant of the scenario");
+  cmd->add_option("--speed", f.speed,
+                  "Simulated seconds per wall second (1 = real time), or max (default 3600)");
+  cmd->add_option("--screenshot", f.screenshot,
+                  "Run to --at, render one frame (software renderer), write this PNG, exit");
+  cmd->add_option("--at", f.at,
+                  "Time of the screenshot: offset from the start (\"1h\") or a date-time "
+                  "(\"2026-03-07T01:00:00+01:00\")");
+  cmd->add_option("--size", f.size, "Screenshot size WxH in pixels (default 1600x960)");
+  cmd->footer("Keys: space play/pause, left/right step back (stored state)/forward, f follow now.");
+  return cmd;
+}
+
+int gui_command(const GuiFlags& f) {
+  double speed = 0.0;
+  if (f.speed != "max") {
+    try {
+      std::size_t used = 0;
+      speed = std::stod(f.speed, &used);
+      if (used != f.speed.size() || !(speed > 0.0)) throw std::invalid_argument("speed");
+    } catch (const std::exception&) {
+      std::cerr << "labtwin gui: --speed: expected a positive number or max, got \"" << f.speed
+                << "\"\n";
+      return kBadInput;
+    }
+  }
+  int width = 0, height = 0;
+  if (std::sscanf(f.size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200 ||
+      width > 8192 || height > 8192) {
+    std::cerr << "labtwin gui: --size: expected WxH between 200 and 8192, got \"" << f.size
+              << "\"\n";
+    return kBadInput;
+  }
+  if (f.screenshot.empty() != f.at.empty()) {
+    std::cerr << "labtwin gui: --screenshot and --at go together\n";
+    return kBadInput;
+  }
+  const auto loaded = f.variant.empty() ? adapters::load_scenario(f.scenario)
+                                        : adapters::load_variant(f.scenario, f.variant);
+  for (const auto& d : loaded.diagnostics) std::cerr << adapters::format(d) << "\n";
+  if (!loaded.ok()) return kBadInput;
+  const auto& sc = *loaded.scenario;
+
+  viz::SessionOptions opt;
+  opt.speed = speed;
+  if (f.screenshot.empty()) {
+    opt.start_paused = false;
+    std::unique_ptr<viz::SimSession> session;
+    try {
+      session = std::make_unique<viz::SimSession>(sc, opt);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "labtwin gui: " << f.scenario << ": " << e.what() << "\n";
+      return kBadInput;
+    }
+    try {
+      viz::AppOptions app;
+      app.title = "labtwin - " + sc.meta.name;
+      viz::run_app(*session, app);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "labtwin gui: " << e.what() << " (is there a display? try xvfb-run)\n";
+      return kBadInput;
+    }
+    return kOk;
+  }
+
+  // Screenshot: run to --at as fast as possible, render one frame, write the PNG.
+  std::string error;
+  const std::int64_t start_us = sc.clock.start_us.value_or(0);
+  const double at_s = viz::parse_time_arg(f.at, start_us, error);
+  if (at_s < 0.0) {
+    std::cerr << "labtwin gui: --at: " << error << "\n";
+    return kBadInput;
+  }
+  if (at_s > sc.clock.horizon.seconds()) {
+    std::cerr << "labtwin gui: --at: " << f.at << " is after the scenario's horizon ("
+              << sc.clock.horizon.seconds() / 3600.0 << " h)\n";
+    return kBadInput;
+  }
+  opt.speed = 0.0;
+  opt.start_paused = true;
+  opt.keyframe_every_s = 0.0;  // nothing to scrub in a one-frame run
+  std::unique_ptr<viz::SimSession> session;
+  try {
+    session = std::make_unique<viz::SimSession>(sc, opt);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "labtwin gui: " << f.scenario << ": " << e.what() << "\n";
+    return kBadInput;
+  }
+  session->jump_to(at_s);
+  if (!session->wait_until(at_s, std::chrono::minutes(10)) ||
+      !session->wait_idle(std::chrono::minutes(1))) {
+    std::cerr << "labtwin gui: the run did not reach --at " << f.at << " in 10 minutes\n";
+    return kInternalError;
+  }
+  const auto snap = session->snapshot();
+  session.reset();  // the worker is done; stop it before rendering
+  try {
+    const auto ui = viz::render_screenshot(*snap, f.screenshot, width, height);
+    const auto now_us = snap->start_us + static_cast<std::int64_t>(snap->now_s * 1e6);
+    std::printf(
+        "screenshot %s at %s: freezer_plot %.0f %.0f %.0f %.0f alarm_badge %.0f %.0f %.0f %.0f\n",
+        f.screenshot.c_str(), viz::plot::format_datetime(now_us, snap->utc_offset_s).c_str(),
+        ui.freezer_plot.x, ui.freezer_plot.y, ui.freezer_plot.w, ui.freezer_plot.h,
+        ui.alarm_badge.x, ui.alarm_badge.y, ui.alarm_badge.w, ui.alarm_badge.h);
+  } catch (const std::exception& e) {
+    std::cerr << "labtwin gui: --screenshot " << f.screenshot << ": " << e.what() << "\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
+}  // namespace labtwin::cli
+#endif  // LABTWIN_HAS_GUI

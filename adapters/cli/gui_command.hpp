@@ -1,0 +1,27 @@
+#pragma once
+/// @file `labtwin gui`: the Dear ImGui front end on a scenario (built with LABTWIN_BUILD_GUI).
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace labtwin::cli {
+
+/// `labtwin gui` inputs.
+struct GuiFlags {
+  std::string scenario;           ///< scenario file
+  std::string variant;            ///< --variant NAME
+  std::string speed = "3600";     ///< --speed: simulated s per wall s, or "max"
+  std::string screenshot;         ///< --screenshot FILE.png (then exit)
+  std::string at;                 ///< --at TIME: offset ("1h") or date-time, for --screenshot
+  std::string size = "1600x960";  ///< --size WxH of the screenshot
+};
+
+/// Registers the `gui` subcommand on `app`; returns it.
+CLI::App* add_gui_command(CLI::App& app, GuiFlags& flags);
+
+/// Runs `labtwin gui`.
+int gui_command(const GuiFlags& flags);
+
+}  // namespace labtwin::cli

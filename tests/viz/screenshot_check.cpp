@@ -1,0 +1,126 @@
+// `labtwin gui --screenshot` on the biobank incident before and after the alarm (run under
+// Xvfb in CI: `xvfb-run -a ctest -L gui`). Checks the PNGs by pixel colour: the freezer plot's
+// air-temperature line inside the plot rectangle the command reports, and the alarm colour
+// (badge, site map square, alarm band) present after the alarm and absent before it.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "labtwin/viz/panels.hpp"
+#include "labtwin/viz/theme.hpp"
+
+namespace labtwin::viz {
+namespace {
+
+struct Shot {
+  int rc = -1;
+  std::string out;
+  Rect plot, badge;
+};
+
+// Runs labtwin gui --screenshot and parses the rectangles it prints.
+Shot take(const std::string& png, const std::string& at) {
+  std::filesystem::create_directories(LABTWIN_SCREENSHOT_DIR);
+  std::filesystem::remove(png);
+  const std::string cmd = std::string(LABTWIN_BINARY) + " gui " + LABTWIN_SOURCE_DIR +
+                          "/scenarios/biobank-freezer-failure.yaml --screenshot " + png + " --at " +
+                          at + " 2>&1";
+  Shot s;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return s;
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p)) s.out += buf;
+  s.rc = pclose(p);
+  const auto at_plot = s.out.find("freezer_plot");
+  if (at_plot != std::string::npos)
+    std::sscanf(s.out.c_str() + at_plot, "freezer_plot %f %f %f %f alarm_badge %f %f %f %f",
+                &s.plot.x, &s.plot.y, &s.plot.w, &s.plot.h, &s.badge.x, &s.badge.y, &s.badge.w,
+                &s.badge.h);
+  return s;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
+  // Pixels within `tol` per channel of `color` (0xAABBGGRR) inside the rectangle.
+  int count(std::uint32_t color, Rect r, int tol) const {
+    const int R = color & 0xFF, G = (color >> 8) & 0xFF, B = (color >> 16) & 0xFF;
+    int n = 0;
+    for (int y = std::max(0, static_cast<int>(r.y)); y < std::min(h, static_cast<int>(r.y + r.h));
+         ++y)
+      for (int x = std::max(0, static_cast<int>(r.x)); x < std::min(w, static_cast<int>(r.x + r.w));
+           ++x) {
+        const unsigned char* q = px.get() + (static_cast<std::size_t>(y) * w + x) * 3;
+        if (std::abs(q[0] - R) <= tol && std::abs(q[1] - G) <= tol && std::abs(q[2] - B) <= tol)
+          ++n;
+      }
+    return n;
+  }
+};
+
+Image load(const std::string& png) {
+  Image im;
+  int n = 0;
+  im.px.reset(stbi_load(png.c_str(), &im.w, &im.h, &n, 3));
+  return im;
+}
+
+TEST(Screenshot, BiobankBeforeAndAfterTheAlarm) {
+  const std::string dir = LABTWIN_SCREENSHOT_DIR;
+  // Before: 01:00 local on 7 March (an absolute time); after: 3 h later than the alarm
+  // (raised around 03:26 local), given as an offset from the 18:00 start.
+  const Shot a = take(dir + "/before.png", "2026-03-07T01:00:00+01:00");
+  const Shot b = take(dir + "/after.png", "12h30min");
+  ASSERT_EQ(a.rc, 0) << a.out;
+  ASSERT_EQ(b.rc, 0) << b.out;
+  EXPECT_NE(a.out.find("at 2026-03-07 01:00:00"), std::string::npos) << a.out;
+  EXPECT_NE(b.out.find("at 2026-03-07 06:30:00"), std::string::npos) << b.out;
+  EXPECT_GT(std::filesystem::file_size(dir + "/before.png"), 10000u);
+  EXPECT_GT(std::filesystem::file_size(dir + "/after.png"), 10000u);
+
+  const Image ia = load(dir + "/before.png");
+  const Image ib = load(dir + "/after.png");
+  ASSERT_TRUE(ia.px && ib.px) << stbi_failure_reason();
+  EXPECT_EQ(ia.w, 1600);
+  EXPECT_EQ(ia.h, 960);
+  const Rect all{0, 0, 1600, 960};
+
+  // The air line: at 1 min samples over 7 h on ~1,000 px the compressor cycles draw a dense
+  // saw-tooth, so hundreds of line pixels; none outside the plot has that colour.
+  ASSERT_GT(a.plot.w, 300);
+  ASSERT_GT(a.plot.h, 200);
+  const int line_a = ia.count(colors::kAirLine, a.plot, 12);
+  const int line_b = ib.count(colors::kAirLine, b.plot, 12);
+  std::printf("air-line pixels in the plot: before %d, after %d\n", line_a, line_b);
+  EXPECT_GT(line_a, 500);
+  EXPECT_GT(line_b, 500);
+
+  // The alarm colour: nowhere before the alarm; after it the badge (mostly that colour), the
+  // site map square of A-07 and the alarm band.
+  const int alarm_a = ia.count(colors::kAlarm, all, 6);
+  const int alarm_b = ib.count(colors::kAlarm, all, 6);
+  std::printf("alarm-colour pixels: before %d, after %d (badge %.0fx%.0f)\n", alarm_a, alarm_b,
+              b.badge.w, b.badge.h);
+  EXPECT_EQ(alarm_a, 0);
+  EXPECT_EQ(a.badge.w, 0);
+  ASSERT_GT(b.badge.w, 20);
+  EXPECT_GT(ib.count(colors::kAlarm, b.badge, 6), static_cast<int>(b.badge.w * b.badge.h / 3));
+  EXPECT_GT(alarm_b, 1000);
+}
+
+TEST(Screenshot, BadArgumentsAreNamed) {
+  const Shot late = take(std::string(LABTWIN_SCREENSHOT_DIR) + "/late.png", "30d");
+  EXPECT_NE(late.rc, 0);
+  EXPECT_NE(late.out.find("horizon"), std::string::npos) << late.out;
+  const Shot bad = take(std::string(LABTWIN_SCREENSHOT_DIR) + "/bad.png", "tomorrow");
+  EXPECT_NE(bad.rc, 0);
+  EXPECT_NE(bad.out.find("tomorrow"), std::string::npos) << bad.out;
+}
+
+}  // namespace
+}  // namespace labtwin::viz

@@ -1,0 +1,88 @@
+#pragma once
+/// @file The panels: free functions over a Snapshot and the UI's own state. Panels never touch
+/// the model; what they want done goes into UiState::outbox as session Commands.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "labtwin/viz/sim_session.hpp"
+#include "labtwin/viz/snapshot.hpp"
+
+namespace labtwin::viz {
+
+/// A screen rectangle in pixels (for tests and screenshot checks).
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;  ///< top-left corner and size
+};
+
+/// State owned by the UI (the caller), not by any widget.
+struct UiState {
+  bool follow_now = true;        ///< show the latest state (else the keyframe at view_s)
+  double view_s = 0.0;           ///< scrub time, s since start (when not following)
+  double step_s = 600.0;         ///< arrow-key step, simulated s
+  std::string selected_freezer;  ///< freezer shown in the freezer view (empty: automatic)
+  std::string kind_filter;       ///< event log: substring of the kind
+  std::string entity_filter;     ///< event log: substring of the entity
+  std::string inventory_filter;  ///< inventory: substring of SKU or name
+  double plot_span_s = 0.0;      ///< freezer plot width, s (0: the whole history)
+  bool dark = true;              ///< dark theme
+  bool theme_dirty = true;       ///< the theme must be (re)applied
+  std::vector<Command> outbox;   ///< commands for the session, drained by the app each frame
+  Rect freezer_plot;             ///< where the freezer plot was drawn in the last frame
+  Rect alarm_badge;              ///< where the alarm badge was drawn (w = 0: not drawn)
+  std::string jump_text;         ///< run controls: the jump-to text field
+  std::string jump_error;        ///< run controls: why the last jump text was rejected
+  /// Event log cache: filtered rows for (version, size, filters) so a frame does not refilter.
+  std::vector<std::size_t> event_rows;
+  std::string event_rows_key;  ///< what event_rows were computed for
+};
+
+/// Keys relevant to the shortcuts, sampled once per frame.
+struct KeyInput {
+  bool space = false;   ///< play/pause
+  bool left = false;    ///< scrub back by step_s
+  bool right = false;   ///< step forward by step_s (or scrub forward)
+  bool follow = false;  ///< `f`: follow now
+};
+
+/// Applies the keyboard shortcuts to the UI state (commands go to the outbox).
+void apply_shortcuts(const KeyInput& keys, const Snapshot& snap, UiState& ui);
+
+/// Parses a jump target: an offset from the start ("1h", "2d6h") or an ISO date-time with zone
+/// ("2026-03-07T01:00:00+01:00"); returns s since start, or sets `error` and returns -1.
+double parse_time_arg(std::string_view text, std::int64_t start_us, std::string& error);
+
+/// Indices of the events whose kind and entity contain the filters (case-insensitive).
+std::vector<std::size_t> filter_events(const std::vector<EventRow>& events, std::string_view kind,
+                                       std::string_view entity);
+
+/// The freezer to show: the selection if it exists, else the first alarming, damaged or
+/// failed one, else the first; -1 when there are none.
+long pick_freezer(const Snapshot& snap, const std::string& selected);
+
+/// Fraction of [lo, hi] covered by the (time-ordered, non-overlapping) intervals.
+double covered_fraction(const std::vector<Interval>& intervals, double lo, double hi);
+
+/// The colour of a freezer status.
+std::uint32_t status_color(FreezerStatus s);
+
+/// Run controls: play/pause, step, speed, jump, scrub, the sim date-time and the alarm badge.
+void draw_run_controls(const Snapshot& snap, UiState& ui);
+/// Freezer view: temperatures with setpoint, alarm and damage lines, compressor and door bands.
+void draw_freezer_panel(const Snapshot& snap, UiState& ui);
+/// Event log with kind/entity filters; a click on a row scrubs to its time.
+void draw_event_log(const Snapshot& snap, UiState& ui);
+/// KPI dashboard.
+void draw_kpi_panel(const Snapshot& snap, UiState& ui);
+/// Technicians: Gantt of busy intervals.
+void draw_technicians_panel(const Snapshot& snap, UiState& ui);
+/// Inventory: levels against s and S.
+void draw_inventory_panel(const Snapshot& snap, UiState& ui);
+/// Site map: sites, rooms and freezers coloured by status; click selects.
+void draw_site_map(const Snapshot& snap, UiState& ui);
+
+/// One whole frame (between ImGui::NewFrame and ImGui::Render): theme, shortcuts, and every
+/// panel tiled over a `width` x `height` display.
+void draw_frame(const Snapshot& snap, UiState& ui, float width, float height);
+
+}  // namespace labtwin::viz

@@ -1,0 +1,130 @@
+// The panels' pure logic: shortcuts, time arguments, filters, selection, status colours.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "labtwin/sim/units.hpp"
+#include "labtwin/viz/panels.hpp"
+#include "labtwin/viz/theme.hpp"
+
+namespace labtwin::viz {
+namespace {
+
+bool contains_nocase(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  const auto it =
+      std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      });
+  return it != hay.end();
+}
+
+}  // namespace
+
+void apply_shortcuts(const KeyInput& keys, const Snapshot& snap, UiState& ui) {
+  if (keys.space) ui.outbox.push_back({Command::Kind::kTogglePause, 0.0});
+  if (keys.follow) ui.follow_now = true;
+  if (keys.left) {
+    // The model never rewinds: going back means scrubbing through keyframes.
+    const double from = ui.follow_now ? snap.live_s : ui.view_s;
+    ui.follow_now = false;
+    ui.view_s = std::max(0.0, from - ui.step_s);
+  }
+  if (keys.right) {
+    if (ui.follow_now) {
+      ui.outbox.push_back({Command::Kind::kStep, ui.step_s});
+    } else {
+      ui.view_s += ui.step_s;
+      if (ui.view_s >= snap.live_s) ui.follow_now = true;
+    }
+  }
+}
+
+double parse_time_arg(std::string_view text, std::int64_t start_us, std::string& error) {
+  error.clear();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  if (text.empty()) {
+    error = "expected a time like \"1h\" or \"2026-03-07T01:00:00+01:00\", got nothing";
+    return -1.0;
+  }
+  // A date-time has a '-' after its 4-digit year; a duration never does.
+  if (text.size() >= 10 && text[4] == '-') {
+    const auto r = sim::units::parse_datetime(text);
+    if (!r.ok()) {
+      error = r.error;
+      return -1.0;
+    }
+    if (r.value < start_us) {
+      error = "time " + std::string(text) + " is before the scenario start";
+      return -1.0;
+    }
+    return static_cast<double>(r.value - start_us) / 1e6;
+  }
+  const auto d = sim::units::parse_duration_ticks(text);
+  if (!d.ok()) {
+    error = d.error;
+    return -1.0;
+  }
+  if (d.value < 0) {
+    error = "time offset " + std::string(text) + " is negative";
+    return -1.0;
+  }
+  return static_cast<double>(d.value) / 1e6;
+}
+
+std::vector<std::size_t> filter_events(const std::vector<EventRow>& events, std::string_view kind,
+                                       std::string_view entity) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (contains_nocase(events[i].kind, kind) && contains_nocase(events[i].entity, entity))
+      out.push_back(i);
+  return out;
+}
+
+long pick_freezer(const Snapshot& snap, const std::string& selected) {
+  if (snap.freezers.empty()) return -1;
+  if (!selected.empty())
+    for (std::size_t i = 0; i < snap.freezers.size(); ++i)
+      if (snap.freezers[i].id == selected) return static_cast<long>(i);
+  long best = 0;
+  int best_rank = 0;
+  for (std::size_t i = 0; i < snap.freezers.size(); ++i) {
+    const auto s = status_of(snap.freezers[i]);
+    const int rank = s == FreezerStatus::kDamaged  ? 3
+                     : s == FreezerStatus::kAlarm  ? 2
+                     : s == FreezerStatus::kFailed ? 1
+                                                   : 0;
+    if (rank > best_rank) best = static_cast<long>(i), best_rank = rank;
+  }
+  return best;
+}
+
+double covered_fraction(const std::vector<Interval>& intervals, double lo, double hi) {
+  if (!(hi > lo)) return 0.0;
+  double sum = 0.0;
+  for (const auto& i : intervals)
+    sum += std::max(0.0, std::min(i.end_s, hi) - std::max(i.begin_s, lo));
+  return sum / (hi - lo);
+}
+
+std::uint32_t status_color(FreezerStatus s) {
+  switch (s) {
+    case FreezerStatus::kOk:
+      return colors::kOk;
+    case FreezerStatus::kDoorOpen:
+      return colors::kDoor;
+    case FreezerStatus::kFailed:
+      return colors::kFailed;
+    case FreezerStatus::kAlarm:
+      return colors::kAlarm;
+    case FreezerStatus::kDamaged:
+      return colors::kDamaged;
+  }
+  return colors::kOk;
+}
+
+}  // namespace labtwin::viz
