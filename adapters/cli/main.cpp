@@ -7,6 +7,9 @@
 #include "commands.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "sweep_command.hpp"
+#ifdef LABTWIN_HAS_GUI
+#include "gui_command.hpp"
+#endif
 
 namespace {
 
@@ -91,6 +94,10 @@ int main(int argc, char** argv) {
   SweepFlags sweep_flags;
   CLI::App* sweep = nullptr;
   add_sweep_command(app, sweep_flags, sweep);
+#ifdef LABTWIN_HAS_GUI
+  GuiFlags gui_flags;
+  CLI::App* gui = add_gui_command(app, gui_flags);
+#endif
 
   auto* version = app.add_subcommand("version", "Print the labtwin version");
 
@@ -122,6 +129,9 @@ int main(int argc, char** argv) {
   try {
     if (*run) return run_command(run_flags);
     if (*sweep) return sweep_command(sweep_flags);
+#ifdef LABTWIN_HAS_GUI
+    if (*gui) return gui_command(gui_flags);
+#endif
     if (*replay) return run_command(replay_flags);
     if (*import_cmd) return telemetry_import_command(imp);
     if (*synth_cmd) return telemetry_synth_command(syn);
