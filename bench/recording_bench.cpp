@@ -18,6 +18,7 @@
 #include "labtwin/adapters/recorder.hpp"
 #include "labtwin/adapters/replay_binding.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/sim/simulation.hpp"
 #include "labtwin/twin/lab_model.hpp"
 
@@ -34,9 +35,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   int days = 60, reps = 3;
+  std::string only;  // --only=plain|memory|results: one variant (for profilers)
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--days=", 7) == 0) days = std::atoi(argv[i] + 7);
     if (std::strncmp(argv[i], "--reps=", 7) == 0) reps = std::atoi(argv[i] + 7);
+    if (std::strncmp(argv[i], "--only=", 7) == 0) only = argv[i] + 7;
   }
   const std::string file =
       std::string(LABTWIN_SOURCE_DIR) + "/scenarios/biobank-freezer-failure.yaml";
@@ -52,21 +55,23 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
 
   double plain = 1e30, memory = 1e30, results = 1e30;
+  double phase_run = 1e30, phase_tables = 1e30, phase_commit = 1e30;
   std::uint64_t samples = 0, events = 0;
   std::uintmax_t bytes = 0;
   for (int r = 0; r < reps; ++r) {
     auto t0 = std::chrono::steady_clock::now();
-    const auto base = lt::run_scenario(sc, opt);
-    plain = std::min(plain, seconds_since(t0));
-    events = base.events;
-
+    if (only.empty() || only == "plain") {
+      const auto base = lt::run_scenario(sc, opt);
+      plain = std::min(plain, seconds_since(t0));
+      events = base.events;
+    }
     t0 = std::chrono::steady_clock::now();
-    {
+    if (only.empty() || only == "memory") {
       lt::LabModel model(sc, opt);
       la::MemorySink sink;
       la::Recorder rec(model.signals(), la::record_specs(sc.outputs), sink,
                        model.simulation().now());
-      model.simulation().add_observer(&rec);
+      if (rec.needs_observer()) model.simulation().add_observer(&rec);
       model.run();
       rec.finish(model.simulation().now());
       model.simulation().remove_observer(&rec);
@@ -75,9 +80,31 @@ int main(int argc, char** argv) {
     memory = std::min(memory, seconds_since(t0));
 
     t0 = std::chrono::steady_clock::now();
-    la::run_recorded(sc, opt, dir / "results.h5", {file, "", "", "bench"});
-    results = std::min(results, seconds_since(t0));
-    bytes = std::filesystem::file_size(dir / "results.h5");
+    if (only.empty() || only == "results") {
+      la::run_recorded(sc, opt, dir / "results.h5", {file, "", "", "bench"});
+      results = std::min(results, seconds_since(t0));
+      bytes = std::filesystem::file_size(dir / "results.h5");
+      // The same, phase by phase: the run with its recording, the tables, the commit.
+      t0 = std::chrono::steady_clock::now();
+      lt::LabModel model(sc, opt);
+      la::ResultsWriter writer(dir / "phases.h5");
+      la::ResultsSink sink(writer, model.start_us());
+      la::Recorder rec(model.signals(), la::record_specs(sc.outputs), sink,
+                       model.simulation().now());
+      if (rec.needs_observer()) model.simulation().add_observer(&rec);
+      model.run();
+      rec.finish(model.simulation().now());
+      writer.drain();
+      phase_run = std::min(phase_run, seconds_since(t0));
+      t0 = std::chrono::steady_clock::now();
+      writer.write_kpis(model.result().kpis);
+      writer.write_events(model.event_log());
+      writer.write_ledger(model.ledger().events());
+      phase_tables = std::min(phase_tables, seconds_since(t0));
+      t0 = std::chrono::steady_clock::now();
+      writer.commit();
+      phase_commit = std::min(phase_commit, seconds_since(t0));
+    }
   }
   std::filesystem::remove_all(dir);
   std::printf(
@@ -89,5 +116,9 @@ int main(int argc, char** argv) {
   std::printf("  recorded to memory        %8.3f s   %.2f x plain\n", memory, memory / plain);
   std::printf("  recorded to results.h5    %8.3f s   %.2f x plain  (goal <= 1.10)\n", results,
               results / plain);
+  std::printf(
+      "    phases: run + recording + background writes %.3f s, tables %.3f s, commit "
+      "(short series, close, fsync, rename) %.3f s\n",
+      phase_run, phase_tables, phase_commit);
   return 0;
 }

@@ -50,7 +50,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs, SampleSink& sink,
                    sim::Time now)
-    : table_(table), sink_(sink), by_signal_(table.size()) {
+    : table_(table), sink_(sink), first_(table.size(), -1), more_(table.size()) {
   std::vector<bool> used(specs.size(), false);
   for (sim::SignalId id = 0; id < table.size(); ++id) {
     const auto& info = table.info(id);
@@ -68,7 +68,13 @@ Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs
         periodic_.push_back(static_cast<std::uint32_t>(series_.size()));
         next_due_ = std::min(next_due_, s.due);
       }
-      by_signal_[id].push_back(static_cast<std::uint32_t>(series_.size()));
+      // A grid series needs no emissions: only change-driven ones are reached from on_signal.
+      if (s.policy != SamplePolicy::kEvery) {
+        if (first_[id] < 0)
+          first_[id] = static_cast<std::int32_t>(series_.size());
+        else
+          more_[id].push_back(static_cast<std::uint32_t>(series_.size()));
+      }
       series_.push_back(s);
       break;
     }
@@ -134,11 +140,15 @@ void Recorder::flush_bucket(Series& s) {
 }
 
 void Recorder::on_signal(sim::SignalId id, sim::Time t, double value) {
-  if (id >= by_signal_.size()) return;
-  for (std::uint32_t k : by_signal_[id]) {
-    Series& s = series_[k];
-    if (s.policy != SamplePolicy::kEvery) put(s, t, value);
+  if (id >= first_.size() || first_[id] < 0) return;
+  Series& s = series_[static_cast<std::size_t>(first_[id])];
+  // The common case inline: an unchanged value is dropped before any call.
+  if (s.policy == SamplePolicy::kOnChange) {
+    if (!(s.has_last && value == s.last)) put(s, t, value);
+  } else {
+    put(s, t, value);
   }
+  for (std::uint32_t k : more_[id]) put(series_[k], t, value);
 }
 
 void Recorder::sample_grid(std::int64_t before, bool inclusive) {

@@ -148,7 +148,7 @@ twin::RunResult run_recorded(const twin::ScenarioDef& sc, const twin::RunOptions
   ResultsWriter writer(results_h5);
   ResultsSink sink(writer, model.start_us());
   Recorder recorder(model.signals(), specs, sink, model.simulation().now());
-  model.simulation().add_observer(&recorder);
+  if (recorder.needs_observer()) model.simulation().add_observer(&recorder);
   model.run();
   recorder.finish(model.simulation().now());
   model.simulation().remove_observer(&recorder);

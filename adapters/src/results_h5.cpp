@@ -11,13 +11,18 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -276,6 +281,7 @@ struct ResultsWriter::Impl {
   Hid fid;
   std::vector<Series> series;
   std::map<std::string, SeriesId, std::less<>> ids;
+  std::set<std::string, std::less<>> groups;  // group paths created so far (create_series)
   std::size_t samples = 0;
   bool committed = false;
   bool meta_done = false, kpi_done = false, events_done = false, ledger_done = false;
@@ -295,22 +301,152 @@ struct ResultsWriter::Impl {
     flag = true;
   }
 
-  void flush(Series& s) {
-    const hsize_t n = s.t.size();
+  // Appends n samples to a series' datasets (creating them first): HDF5 work, done on the
+  // writer thread while a run goes on, or on the caller's after drain().
+  void write_block(Series& s, const std::int64_t* t, const double* v, hsize_t n) {
     if (n == 0) return;
     const detail::QuietErrors quiet;
     if (!s.created) {
-      s.d = detail::create_series(fid.get(), s.id, s.unit, s.description, 0, file);
+      s.d = detail::create_series(fid.get(), s.id, s.unit, s.description, 0, file, false, &groups);
       s.created = true;
     }
     const hsize_t size[1] = {s.written + n};
     if (H5Dset_extent(s.d.time.get(), size) < 0 || H5Dset_extent(s.d.value.get(), size) < 0) {
       detail::h5_fail(file, "/series/" + s.id, "cannot extend the series");
     }
-    detail::write_series_block(s.d, s.written, n, s.t.data(), s.v.data(), file, s.id);
+    detail::write_series_block(s.d, s.written, n, t, v, file, s.id);
     s.written += n;
-    s.t.clear();
-    s.v.clear();
+  }
+
+  // [SECTION] Background writer. Full buffers go to one writer thread, which compresses and
+  // writes them while the run goes on (deflate is most of a recording's cost). HDF5 here is
+  // not thread-safe: only one thread calls it at a time. While blocks are in flight that is
+  // the writer; every other HDF5 call first waits for the queue to drain. Buffers circulate
+  // through a fixed pool: a full buffer is swapped for an empty one, and when the writer
+  // falls behind the run waits for one (no allocation per flush).
+  struct Block {
+    std::uint32_t series = 0;
+    std::vector<std::int64_t> t;
+    std::vector<double> v;
+  };
+  static constexpr std::size_t kPool = 8;
+  std::mutex mu;
+  std::condition_variable work_cv, done_cv;
+  std::vector<Block> ring;  // kPool slots
+  std::size_t head = 0, queued = 0;
+  std::vector<Block> spare;  // empty buffers with capacity
+  bool busy = false, stopping = false;
+  // Background work for idle moments: series whose group is not created yet (their
+  // datasets come later), so the commit of a thousand short series finds their groups ready.
+  // drain() ends it for good: afterwards the caller's thread uses HDF5 between writes.
+  std::vector<std::uint32_t> pending_groups;
+  bool background = true;
+  std::exception_ptr failure;
+  std::thread writer;
+
+  void start_writer() {
+    ring.resize(kPool);
+    spare.resize(kPool);
+    for (auto& b : spare) {
+      b.t.reserve(detail::kSeriesChunk);
+      b.v.reserve(detail::kSeriesChunk);
+    }
+    writer = std::thread([this] { writer_loop(); });
+  }
+
+  void writer_loop() {
+    std::unique_lock lock(mu);
+    for (;;) {
+      work_cv.wait(
+          lock, [&] { return queued > 0 || stopping || (background && !pending_groups.empty()); });
+      if (queued == 0 && !stopping) {  // idle: prepare a series' group
+        const std::uint32_t id = pending_groups.back();
+        pending_groups.pop_back();
+        busy = true;
+        lock.unlock();
+        try {
+          if (!failure) create_group(series[id].id);
+        } catch (...) {
+          lock.lock();
+          failure = std::current_exception();
+          lock.unlock();
+        }
+        lock.lock();
+        busy = false;
+        done_cv.notify_all();
+        continue;
+      }
+      if (queued == 0) return;  // stopping and drained
+      Block b = std::move(ring[head]);
+      head = (head + 1) % kPool;
+      --queued;
+      busy = true;
+      lock.unlock();
+      try {
+        if (!failure) write_block(series[b.series], b.t.data(), b.v.data(), b.t.size());
+      } catch (...) {
+        lock.lock();
+        failure = std::current_exception();
+        lock.unlock();
+      }
+      b.t.clear();
+      b.v.clear();
+      lock.lock();
+      busy = false;
+      spare.push_back(std::move(b));  // capacity kPool: never reallocates
+      done_cv.notify_all();
+    }
+  }
+
+  // Hands a full buffer to the writer and gives the series an empty one.
+  void flush(std::uint32_t id) {
+    Series& s = series[id];
+    std::unique_lock lock(mu);
+    done_cv.wait(lock, [&] { return !spare.empty() || failure; });
+    if (failure) std::rethrow_exception(failure);
+    Block b = std::move(spare.back());
+    spare.pop_back();
+    b.series = id;
+    b.t.swap(s.t);
+    b.v.swap(s.v);
+    ring[(head + queued) % kPool] = std::move(b);
+    ++queued;
+    work_cv.notify_one();
+  }
+
+  // Waits until every queued block is written; rethrows the writer's failure.
+  void drain() {
+    std::unique_lock lock(mu);
+    background = false;
+    done_cv.wait(lock, [&] { return (queued == 0 && !busy) || failure; });
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  // Creates /series/<id> (and its parents) unless this writer created it already.
+  void create_group(const std::string& id) {
+    const std::string path = "/series/" + id;
+    if (groups.count(path)) return;
+    const detail::QuietErrors quiet;
+    const Hid lcpl(H5Pcreate(H5P_LINK_CREATE));
+    H5Pset_create_intermediate_group(lcpl.get(), 1);
+    H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8);
+    const hid_t g = H5Gcreate2(fid.get(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0) return;  // e.g. a dataset of that name: create_series reports it later
+    H5Gclose(g);
+    for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+      groups.insert(path.substr(0, slash));
+      if (slash == std::string::npos) break;
+    }
+  }
+
+  void stop_writer() {
+    if (!writer.joinable()) return;
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    work_cv.notify_all();
+    writer.join();
   }
 
   // Writes a 1-D compound table `name` of n rows; fill(first, count, rows) prepares a block.
@@ -368,10 +504,13 @@ ResultsWriter::ResultsWriter(std::filesystem::path target) : impl_(std::make_uni
     throw TelemetryError(m.file, 0, "/series", "cannot create the group (HDF5: " + reason + ")");
   }
   H5Gclose(g);
+  m.start_writer();
 }
 
 ResultsWriter::~ResultsWriter() {
-  if (!impl_ || impl_->committed) return;
+  if (!impl_) return;
+  impl_->stop_writer();  // writes what is queued (into the temporary), then ends
+  if (impl_->committed) return;
   const detail::QuietErrors quiet;
   impl_->series.clear();
   impl_->fid.reset();
@@ -395,10 +534,17 @@ ResultsWriter::SeriesId ResultsWriter::add_series(std::string_view id, std::stri
   s.id = std::string(id);
   s.unit = std::string(unit);
   s.description = std::string(description);
-  s.t.reserve(detail::kSeriesChunk);
-  s.v.reserve(detail::kSeriesChunk);
-  const auto sid = static_cast<SeriesId>(m.series.size());
-  m.series.push_back(std::move(s));
+  SeriesId sid = 0;
+  {
+    // The writer thread reads `series` while busy: grow it only when the writer is idle.
+    std::unique_lock lock(m.mu);
+    m.done_cv.wait(lock, [&] { return (m.queued == 0 && !m.busy) || m.failure; });
+    if (m.failure) std::rethrow_exception(m.failure);
+    sid = static_cast<SeriesId>(m.series.size());
+    m.series.push_back(std::move(s));
+    if (m.background) m.pending_groups.push_back(sid);
+  }
+  m.work_cv.notify_one();
   m.ids.emplace(std::string(id), sid);
   return sid;
 }
@@ -422,11 +568,12 @@ void ResultsWriter::append(SeriesId s, std::int64_t t_us, double value) {
   x.t.push_back(t_us);
   x.v.push_back(value);
   ++m.samples;
-  if (x.t.size() == detail::kSeriesChunk) m.flush(x);
+  if (x.t.size() == detail::kSeriesChunk) m.flush(s);
 }
 
 void ResultsWriter::write_meta(const ResultsMeta& meta) {
   Impl& m = *impl_;
+  m.drain();
   m.once(m.meta_done, "write_meta");
   const detail::QuietErrors quiet;
   const std::string p = "/meta";
@@ -458,6 +605,7 @@ void ResultsWriter::write_meta(const ResultsMeta& meta) {
 
 void ResultsWriter::write_kpis(const std::vector<twin::Kpi>& kpis) {
   Impl& m = *impl_;
+  m.drain();
   m.once(m.kpi_done, "write_kpis");
   const Hid str = detail::vlen_string_type();
   Compound type(sizeof(KpiRow));
@@ -476,6 +624,7 @@ void ResultsWriter::write_kpis(const std::vector<twin::Kpi>& kpis) {
 
 void ResultsWriter::write_events(const std::vector<core::DomainEvent>& events) {
   Impl& m = *impl_;
+  m.drain();
   m.once(m.events_done, "write_events");
   const Hid str = detail::vlen_string_type();
   Compound type(sizeof(EventRow));
@@ -494,6 +643,7 @@ void ResultsWriter::write_events(const std::vector<core::DomainEvent>& events) {
 
 void ResultsWriter::write_ledger(const std::vector<core::inventory::Event>& events) {
   Impl& m = *impl_;
+  m.drain();
   m.once(m.ledger_done, "write_ledger");
   const Hid str = detail::vlen_string_type();
   Compound type(sizeof(LedgerRow));
@@ -530,16 +680,18 @@ void ResultsWriter::write_ledger(const std::vector<core::inventory::Event>& even
 void ResultsWriter::commit() {
   Impl& m = *impl_;
   m.require_open("commit");
+  m.drain();
+  m.stop_writer();
   {
     const detail::QuietErrors quiet;
     for (auto& s : m.series) {
       if (s.created) {
-        m.flush(s);
+        m.write_block(s, s.t.data(), s.v.data(), s.t.size());
         continue;
       }
       // Never filled a buffer: written whole, compact, in one go.
-      s.d =
-          detail::create_series(m.fid.get(), s.id, s.unit, s.description, s.t.size(), m.file, true);
+      s.d = detail::create_series(m.fid.get(), s.id, s.unit, s.description, s.t.size(), m.file,
+                                  true, &m.groups);
       s.created = true;
       detail::write_series_block(s.d, 0, s.t.size(), s.t.data(), s.v.data(), m.file, s.id);
       s.d = {};
@@ -559,5 +711,7 @@ void ResultsWriter::commit() {
 }
 
 std::size_t ResultsWriter::samples() const { return impl_->samples; }
+
+void ResultsWriter::drain() { impl_->drain(); }
 
 }  // namespace labtwin::adapters

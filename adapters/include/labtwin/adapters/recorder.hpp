@@ -74,7 +74,7 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
   /// Resolves `specs` against `table` (the first spec that matches a signal wins; a spec that
   /// matches nothing throws std::invalid_argument naming it), declares one series per
   /// recorded signal in `sink`, takes every series' value at `now`, and subscribes to the
-  /// table. Attach it to the kernel too: `sim.add_observer(&recorder)`.
+  /// table. Attach it to the kernel too when needs_observer(): `sim.add_observer(&recorder)`.
   Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs, SampleSink& sink,
            sim::Time now);
   ~Recorder() override;
@@ -88,6 +88,9 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
   /// with its value at `now` (so a plot or a replay reaches the end of the run).
   void finish(sim::Time now);
 
+  /// True when some series samples on a grid: only then must the recorder observe the kernel
+  /// (sim.add_observer); otherwise leaving it off keeps the kernel on its hook-free path.
+  bool needs_observer() const { return !periodic_.empty(); }
   /// Number of recorded series.
   std::size_t series() const { return series_.size(); }
   /// Samples handed to the sink so far.
@@ -116,8 +119,9 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
   sim::SignalTable& table_;
   SampleSink& sink_;
   std::vector<Series> series_;
-  std::vector<std::vector<std::uint32_t>> by_signal_;  // signal id -> series indices
-  std::vector<std::uint32_t> periodic_;                // kEvery series
+  std::vector<std::int32_t> first_;               // signal id -> its series, or -1
+  std::vector<std::vector<std::uint32_t>> more_;  // signal id -> further series (rare)
+  std::vector<std::uint32_t> periodic_;           // kEvery series
   std::int64_t next_due_ = std::numeric_limits<std::int64_t>::max();
   std::uint64_t samples_ = 0;
 };

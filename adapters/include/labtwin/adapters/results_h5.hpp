@@ -69,6 +69,9 @@ class ResultsWriter {
   /// Flushes, closes, fsyncs and renames the temporary onto the target. Nothing may be called
   /// afterwards except samples() and the destructor.
   void commit();
+  /// Waits until the background writer has written every full buffer handed to it (full
+  /// buffers are compressed and written on a writer thread while the run goes on).
+  void drain();
   /// Samples appended so far (over all series).
   std::size_t samples() const;
 
