@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/theme.hpp"
@@ -67,6 +68,16 @@ void draw_freezer_panel(const Snapshot& snap, UiState& ui) {
   for (int i = 0; i < 3; ++i)
     if (ui.plot_span_s == kSpanS[i]) span_idx = i;
   if (ImGui::Combo("window", &span_idx, kSpans, 3)) ui.plot_span_s = kSpanS[span_idx];
+  // Legend (the alarm band, red, appears only while an alarm is raised: not listed here so
+  // that the alarm colour means a raised alarm wherever it is seen).
+  const std::pair<const char*, std::uint32_t> legend[] = {{"air", colors::kAirLine},
+                                                          {"payload", colors::kPayloadLine},
+                                                          {"compressor on", colors::kCompressor},
+                                                          {"door open", colors::kDoor}};
+  for (const auto& [name, color] : legend) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(color), "%s", name);
+  }
 
   // y range: the visible samples and the three limits.
   const auto b =

@@ -3,6 +3,7 @@
 #include <imgui_stdlib.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "labtwin/viz/panels.hpp"
@@ -82,11 +83,14 @@ void draw_run_controls(const Snapshot& snap, UiState& ui) {
     if (ui.step_s == kStepValues[i]) step_idx = i;
   if (ImGui::Combo("step", &step_idx, kStepLabels, 4)) ui.step_s = kStepValues[step_idx];
   ImGui::SameLine();
-  int speed_idx = 0;
+  int speed_idx = -1;
   for (int i = 0; i < static_cast<int>(std::size(kSpeeds)); ++i)
     if (snap.speed == kSpeeds[i].factor) speed_idx = i;
+  char custom[32];
+  std::snprintf(custom, sizeof custom, "%gx", snap.speed);  // e.g. --speed 7200
+  const char* speed_label = speed_idx >= 0 ? kSpeeds[speed_idx].label : custom;
   ImGui::SetNextItemWidth(110);
-  if (ImGui::BeginCombo("speed", kSpeeds[speed_idx].label)) {
+  if (ImGui::BeginCombo("speed", speed_label)) {
     for (int i = 0; i < static_cast<int>(std::size(kSpeeds)); ++i)
       if (ImGui::Selectable(kSpeeds[i].label, i == speed_idx))
         ui.outbox.push_back({Command::Kind::kSetSpeed, kSpeeds[i].factor});
