@@ -284,6 +284,10 @@ instruments:
   std::printf("no reorder: %g runs completed, %g lost to the stockout, demand %g, fill %.4f\n",
               completed, lost, r.kpi("demand_units").value_or(-1), r.kpi("fill_rate").value_or(-1));
   EXPECT_EQ(completed, 3);
+  // One type: its wait quantiles are the overall ones; requests wait at least their 1 d lead.
+  EXPECT_EQ(r.kpi("slot_wait_p50_sequencer"), r.kpi("slot_wait_p50"));
+  EXPECT_EQ(r.kpi("slot_wait_p95_sequencer"), r.kpi("slot_wait_p95"));
+  EXPECT_GE(r.kpi("slot_wait_p50").value_or(0), 86400.0);
   EXPECT_GT(lost, 5);
   // Demand = 2 kits for each run that started or was lost to the stockout (nothing else uses
   // kits; no failures, cancellations or no-shows here).
