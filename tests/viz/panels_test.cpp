@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "labtwin/sim/units.hpp"
 #include "labtwin/viz/synthetic.hpp"
 #include "labtwin/viz/theme.hpp"
@@ -31,6 +33,17 @@ class Headless : public ::testing::Test {
     draw_frame(s, ui, 1600, 960);
     ImGui::Render();
     return ImGui::GetDrawData()->TotalVtxCount;
+  }
+  // A mouse click at (x, y): hover, press, release, one frame each.
+  void press_at(const Snapshot& s, UiState& ui, float x, float y) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = {x, y};
+    io.MouseDown[0] = false;
+    frame(s, ui);
+    io.MouseDown[0] = true;
+    frame(s, ui);
+    io.MouseDown[0] = false;
+    frame(s, ui);
   }
   // True when some draw command of the frame uses `color` on a vertex.
   static bool frame_uses_color(std::uint32_t color) {
@@ -79,6 +92,43 @@ TEST_F(Headless, EventFilterCacheFollowsTheFilters) {
   ui.kind_filter = "ALARM";  // case-insensitive
   frame(s, ui);
   EXPECT_EQ(ui.event_rows.size(), 200u);  // every 5th synthetic event is freezer.alarm
+}
+
+TEST_F(Headless, ClickingAnEventRowScrubsToItsTimeAndSelectsItsFreezer) {
+  Snapshot s = synthetic_snapshot(40, 100, 600);  // events at now * e / 100, entity F-(e % 40)
+  UiState ui;
+  frame(s, ui);
+  frame(s, ui);
+  ASSERT_TRUE(ui.follow_now);
+  // The event log tile starts at x = 72 % of the width; scan down its first column.
+  bool hit = false;
+  for (float y = 110; y < 400 && !hit; y += 3) {
+    press_at(s, ui, 1600 * 0.72f + 40, y);
+    hit = !ui.follow_now;
+  }
+  ASSERT_TRUE(hit) << "no event row answered a click";
+  // The newest first: whichever row was hit, the view moved to that event's time, before now.
+  const auto it = std::find_if(s.events.begin(), s.events.end(),
+                               [&](const EventRow& e) { return e.t_s == ui.view_s; });
+  ASSERT_NE(it, s.events.end()) << ui.view_s;
+  EXPECT_LT(ui.view_s, s.live_s);
+  EXPECT_EQ(ui.selected_freezer, it->entity);
+}
+
+TEST_F(Headless, ClickingASiteMapSquareSelectsThatFreezer) {
+  Snapshot s = synthetic_snapshot(40, 0, 60);
+  UiState ui;
+  frame(s, ui);
+  frame(s, ui);
+  std::string picked;
+  for (float y = 120; y < 400 && picked.empty(); y += 4)
+    for (float x = 8; x < 380 && picked.empty(); x += 5) {
+      press_at(s, ui, x, y);
+      picked = ui.selected_freezer;
+    }
+  ASSERT_FALSE(picked.empty()) << "no square answered a click";
+  // The freezer view now shows the clicked freezer.
+  EXPECT_EQ(s.freezers[static_cast<std::size_t>(pick_freezer(s, ui.selected_freezer))].id, picked);
 }
 
 TEST(FilterEvents, MatchesSubstringsOfKindAndEntity) {

@@ -49,6 +49,11 @@ void draw_run_controls(const Snapshot& snap, UiState& ui) {
                        (snap.live_s - snap.now_s) / 3600.0);
   }
 
+  if (!snap.error.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored({1.0f, 0.5f, 0.2f, 1.0f}, "%s", snap.error.c_str());
+  }
+
   // Alarm badge: every raised alarm, in the alarm colour.
   ui.alarm_badge = {};
   int alarms = 0;

@@ -296,7 +296,13 @@ SimSession::SimSession(const twin::ScenarioDef& scenario, const SessionOptions& 
   first->speed = options_.speed;
   first->version = 1;
   latest_ = first;
-  thread_ = std::thread([this] { run_worker(); });
+  thread_ = std::thread([this] {
+    try {
+      run_worker();
+    } catch (const std::exception& e) {
+      publish_error(e.what());
+    }
+  });
 }
 
 SimSession::~SimSession() {
@@ -308,11 +314,27 @@ SimSession::~SimSession() {
   if (thread_.joinable()) thread_.join();
 }
 
+void SimSession::publish_error(const std::string& what) {
+  {
+    std::lock_guard lock(mutex_);
+    auto s = std::make_shared<Snapshot>(*latest_);
+    s->error = "the model stopped: " + what;
+    s->finished = true;
+    s->paused = true;
+    ++s->version;
+    latest_ = std::move(s);
+    applied_ = submitted_;  // nothing more will be applied: release waiters
+    failed_ = true;
+  }
+  cv_.notify_all();
+}
+
 void SimSession::submit(const Command& command) {
   {
     std::lock_guard lock(mutex_);
     commands_.push_back(command);
     ++submitted_;
+    if (failed_) applied_ = submitted_;  // no worker left to apply it
   }
   cv_.notify_all();
 }

@@ -72,6 +72,7 @@ class SimSession {
  private:
   struct Worker;
   void run_worker();
+  void publish_error(const std::string& what);
 
   std::unique_ptr<Worker> worker_;  // touched only by the worker thread (after construction)
   SessionOptions options_;
@@ -82,6 +83,7 @@ class SimSession {
   std::uint64_t submitted_ = 0;
   std::uint64_t applied_ = 0;
   bool stop_ = false;
+  bool failed_ = false;  // the worker stopped on an exception
   std::shared_ptr<const Snapshot> latest_;
   std::vector<std::shared_ptr<const Snapshot>> keyframes_;
   std::thread thread_;

@@ -101,7 +101,8 @@ struct Snapshot {
   double live_s = 0.0;                 ///< newest simulated time (> now_s while scrubbing back)
   double horizon_s = 0.0;              ///< run length, s
   bool paused = true;                  ///< the worker is paused
-  bool finished = false;               ///< the run reached its horizon
+  bool finished = false;               ///< the run reached its horizon (or stopped on error)
+  std::string error;                   ///< why the model stopped, when it failed
   double speed = 0.0;                  ///< simulated s per wall s (0 = as fast as possible)
   std::uint64_t events_total = 0;      ///< domain events published so far (all, not only the tail)
   std::vector<SiteInfo> sites;         ///< sites and rooms
