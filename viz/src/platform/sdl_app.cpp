@@ -68,6 +68,13 @@ void load_fonts(float size_px) {
 
 void run_app(SimSession& session, const AppOptions& options) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) sdl_fail("SDL_Init");
+  // With no display SDL may fall back to an invisible driver: say so instead of running unseen.
+  const std::string driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";
+  if ((driver == "offscreen" || driver == "dummy") && !std::getenv("SDL_VIDEODRIVER")) {
+    SDL_Quit();
+    throw std::runtime_error("no display: SDL chose the invisible '" + driver +
+                             "' video driver (set DISPLAY or SDL_VIDEODRIVER)");
+  }
   SDL_Window* window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED,
                                         SDL_WINDOWPOS_CENTERED, options.width, options.height,
                                         SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
