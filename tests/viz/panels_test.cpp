@@ -131,6 +131,20 @@ TEST_F(Headless, ClickingASiteMapSquareSelectsThatFreezer) {
   EXPECT_EQ(s.freezers[static_cast<std::size_t>(pick_freezer(s, ui.selected_freezer))].id, picked);
 }
 
+TEST_F(Headless, ThemeSwitchesBetweenDarkAndLight) {
+  const Snapshot s = synthetic_snapshot(4, 10, 10);
+  UiState ui;
+  frame(s, ui);
+  const ImVec4 dark = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  EXPECT_LT(dark.x + dark.y + dark.z, 1.5f);
+  ui.dark = false;
+  ui.theme_dirty = true;
+  frame(s, ui);
+  const ImVec4 light = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  EXPECT_GT(light.x + light.y + light.z, 1.5f);
+  EXPECT_FALSE(ui.theme_dirty);
+}
+
 TEST(FilterEvents, MatchesSubstringsOfKindAndEntity) {
   std::vector<EventRow> ev = {{0, "freezer.alarm", "A-07", ""},
                               {1, "dispatch.callout", "tech-oncall", ""},
