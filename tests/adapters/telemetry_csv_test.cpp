@@ -11,35 +11,13 @@
 #include <string>
 
 #include "labtwin/adapters/telemetry.hpp"
-
-// Counts operator new calls while `g_counting` is set (the hot-path no-allocation checks). Every
-// unaligned form is replaced so that none is paired with the sanitizer's own (ASan checks pairs).
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_news{0};
-}  // namespace
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-  if (g_counting.load(std::memory_order_relaxed)) g_news.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t n) { return operator new(n); }
-[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  return std::malloc(n == 0 ? 1 : n);
-}
-[[gnu::noinline]] void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  return std::malloc(n == 0 ? 1 : n);
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+#include "labtwin_test/count_new.hpp"
 
 namespace labtwin::adapters {
 namespace {
+
+using labtwin::test::g_counting;
+using labtwin::test::g_news;
 
 constexpr std::int64_t kSecond = 1'000'000;
 constexpr std::int64_t kHour = 3600 * kSecond;

@@ -22,30 +22,16 @@
 #include <vector>
 
 #include "labtwin/adapters/telemetry.hpp"
+#include "labtwin_test/temp_dir.hpp"
 
 namespace labtwin::adapters {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("labtwin_h5_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
+// One temporary directory per test.
+struct TempDir : labtwin::test::TempDir {
+  TempDir() : labtwin::test::TempDir("labtwin_h5_test") {}
 };
 
 // Raw C-API writer of the layout as h5py would write it (contiguous datasets, no chunking or
