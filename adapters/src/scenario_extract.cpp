@@ -291,6 +291,10 @@ twin::InstrumentTypeDef instrument_type(const TreeNode& n) {
     sp.order_lead_time = duration(p, "order_lead_time", sp.order_lead_time);
     t.failure.spare_part = sp;
   }
+  const TreeNode* rn = get(&n, "runs");
+  t.runs.failure_probability =
+      q(rn, "failure_probability", Q::fraction, t.runs.failure_probability);
+  t.runs.slowdown = q(rn, "slowdown", Q::number, t.runs.slowdown);
   for (const auto& l : items(&n, "bom")) {
     t.bom.push_back(twin::BomLineDef{text(&l, "sku"), q(&l, "quantity", Q::number, 1.0)});
   }

@@ -243,6 +243,13 @@ SchemaNode instruments_schema() {
       opt("spare_part", std::move(part), "", "spare part a fault may need",
           "{sku: SEQ-LASER, probability: 30%}"),
   });
+  auto runs = map_of({
+      opt("failure_probability", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "0",
+          "fraction of completed runs that fail: stock and instrument time used, nothing yielded",
+          "2%"),
+      opt("slowdown", ranged(K::number, 1.0, 1000.0, "1..1000"), "1",
+          "actual run time / nominal run time (slots are booked for the actual time)", "1.25"),
+  });
   auto bom = map_of({
       req("sku", kind(K::identifier), "item SKU (one of `items`)", "SEQ-KIT"),
       opt("quantity", positive(K::number, "0"), "1", "units issued at check-in per run", "2"),
@@ -278,6 +285,8 @@ SchemaNode instruments_schema() {
       req("demand", std::move(demand), "booking requests", "{rate: 3/d}"),
       opt("failure", std::move(failure), "", "breakdowns and repairs",
           "{time_to_failure: \"weibull(1.5, 2000h)\"}"),
+      opt("runs", std::move(runs), "", "run quality and speed (OEE)",
+          "{failure_probability: 2%, slowdown: 1.1}"),
       opt("bom", seq_of(std::move(bom)), "[]",
           "bill of materials: stock each run consumes at check-in", "[{sku: SEQ-KIT}]"),
       opt("service_windows", seq_of(std::move(window)), "[]",

@@ -75,6 +75,7 @@ instruments:
         time_to_failure: "weibull(1.5, 2000h)"
         repair_time: "const(12h)"
         spare_part: {sku: LASER, probability: 30%, order_lead_time: 5d}
+      runs: {failure_probability: 2%, slowdown: 1.25}
       bom: [{sku: KIT, quantity: 2}, {sku: LASER}]
       service_windows:
         - {start: "2026-03-09T00:00:00+01:00", duration: 2w, notice: 4w, instrument: 2}
@@ -117,6 +118,8 @@ TEST(InstrumentsScenario, LoaderBuildsEveryKey) {
   ASSERT_TRUE(t.failure.time_to_failure.has_value());
   EXPECT_EQ(*t.failure.time_to_failure, "weibull(1.5, 2000h)");
   EXPECT_EQ(t.failure.repair_time, "const(12h)");
+  EXPECT_DOUBLE_EQ(t.runs.failure_probability, 0.02);
+  EXPECT_DOUBLE_EQ(t.runs.slowdown, 1.25);
   ASSERT_TRUE(t.failure.spare_part.has_value());
   EXPECT_EQ(t.failure.spare_part->sku, "LASER");
   EXPECT_DOUBLE_EQ(t.failure.spare_part->probability, 0.30);

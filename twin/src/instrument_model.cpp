@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -40,6 +42,39 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(cat({"instrument model: ", what}));
 }
 
+// The working-hour stretches of `cal` inside [lo, hi) (all of it when the calendar is empty).
+std::vector<std::pair<core::Instant, core::Instant>> scheduled_stretches(
+    const core::ShiftCalendar& cal, core::Instant lo, core::Instant hi) {
+  std::vector<std::pair<core::Instant, core::Instant>> out;
+  if (cal.empty()) {
+    if (hi > lo) out.emplace_back(lo, hi);
+    return out;
+  }
+  core::Instant t = lo;
+  while (t < hi) {
+    core::Instant s = t;
+    if (!cal.on_shift(t)) {
+      const std::optional<core::Instant> next = cal.next_shift_start(t);
+      if (!next || *next >= hi) break;
+      s = *next;
+    }
+    const std::optional<core::Instant> e = cal.shift_end(s);
+    if (!e || *e <= s) break;
+    out.emplace_back(s, std::min(*e, hi));
+    t = *e;
+  }
+  return out;
+}
+
+// "4.5 h" (no trailing zeros).
+std::string hours_text(double h) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g h", h);
+  return buf;
+}
+
+double nan_value() { return std::numeric_limits<double>::quiet_NaN(); }
+
 }  // namespace
 
 double InstrumentModelResult::lost_share() const {
@@ -57,10 +92,21 @@ struct InstrumentModel::Impl {
     sim::RandomStream runs;
     sim::RandomStream lead;
     sim::RandomStream fate;
+    sim::RandomStream quality;  // does a completed run fail?
     std::uint64_t next_user = 0;
     std::int64_t requests = 0;                // inside the measurement window
     std::int64_t booked = 0;                  // ...
     mutable sim::SampleQuantiles waits = {};  // request to slot start, hours
+    std::int64_t completed = 0;               // runs completed inside the window
+    std::int64_t failed = 0;                  // ... of which failed
+    double nominal_h = 0.0;                   // their nominal run time
+    double actual_h = 0.0;                    // their actual run time
+  };
+  // Forwards the ledger's events to the caller's sink as one event per state change.
+  struct Relay final : core::EventSink {
+    explicit Relay(Impl* i) : impl(i) {}
+    void publish(const core::DomainEvent& e) override { impl->relay(e); }
+    Impl* impl;
   };
   struct InstState {
     ci::InstrumentId id{};
@@ -79,7 +125,9 @@ struct InstrumentModel::Impl {
       : sim(s),
         cfg(std::move(c)),
         clock(s, cfg.start_us),
-        ledger(clock, sink, stock_ledger),
+        sink_out(sink),
+        relay_sink(this),
+        ledger(clock, sink != nullptr ? &relay_sink : nullptr, stock_ledger),
         stock(stock_ledger) {}
 
   static sim::RandomStream stream(const InstrumentModelConfig& c, const std::string& name) {
@@ -117,13 +165,18 @@ struct InstrumentModel::Impl {
               cat({"type '", t, "': spare part probability in [0, 1], lead time >= 0"}));
       require(spec.users >= 1 && spec.projects >= 1,
               cat({"type '", t, "': users and projects must be >= 1"}));
+      require(spec.failure_probability >= 0 && spec.failure_probability <= 1,
+              cat({"type '", t, "': failure_probability must be in [0, 1]"}));
+      require(spec.slowdown >= 1 && std::isfinite(spec.slowdown),
+              cat({"type '", t, "': slowdown must be >= 1"}));
       TypeState ts{&spec,
                    {},
                    ci::kNoRunType,
                    stream(cfg, cat({"instruments/", t, "/arrivals"})),
                    stream(cfg, cat({"instruments/", t, "/runs"})),
                    stream(cfg, cat({"instruments/", t, "/lead"})),
-                   stream(cfg, cat({"instruments/", t, "/fate"}))};
+                   stream(cfg, cat({"instruments/", t, "/fate"})),
+                   stream(cfg, cat({"instruments/", t, "/quality"}))};
       if (!spec.bom.empty()) {
         const ci::Result r =
             ledger.execute(ci::AddRunType{ci::RunType{cat({t, "-run"}), spec.bom}});
@@ -284,7 +337,8 @@ struct InstrumentModel::Impl {
     const std::uint64_t u = ts.next_user++;
     const std::string& user = users[u % static_cast<std::uint64_t>(spec.users)];
     const std::string& project = projects[u % static_cast<std::uint64_t>(spec.projects)];
-    const double run_h = std::max(0.0, sim::sample(spec.run_hours, ts.runs));
+    const double nominal_h = std::max(0.0, sim::sample(spec.run_hours, ts.runs));
+    const double run_h = nominal_h * spec.slowdown;  // slots are booked for the actual time
     const bool count = counting();
     if (count) {
       ++requests;
@@ -296,6 +350,7 @@ struct InstrumentModel::Impl {
         const ci::Result r =
             ledger.execute(ci::Request{id, user, project, now, now + d, ts.run_type});
         if (!r.ok()) continue;
+        note_nominal(ci::BookingId{r.id}, nominal_h);
         if (count) {
           ++booked;
           ++ts.booked;
@@ -306,6 +361,11 @@ struct InstrumentModel::Impl {
         return;
       }
       if (count) ++lost;
+      if (sink_out != nullptr) {
+        sink_out->publish({now, "booking.rejected", spec.type,
+                           cat({"instant request of ", user, " lost: every ", spec.type,
+                                " instrument busy or down"})});
+      }
       return;
     }
     // Lead-time booking: the earliest slot at or after the preferred start on any instrument.
@@ -328,6 +388,11 @@ struct InstrumentModel::Impl {
     }
     if (!best) {
       if (count) ++rejected;
+      if (sink_out != nullptr) {
+        sink_out->publish({now, "booking.rejected", spec.type,
+                           cat({"request of ", user, " for ", hours_text(d.to_hours()),
+                                ": no slot within the book-ahead limit"})});
+      }
       return;
     }
     const ci::Result r =
@@ -335,6 +400,7 @@ struct InstrumentModel::Impl {
     if (!r.ok())
       throw std::logic_error(cat({"instrument model: find_slot disagrees with Request: ", r.text}));
     const ci::BookingId b{r.id};
+    note_nominal(b, nominal_h);
     if (spec.rules.needs_approval) ledger.execute(ci::Approve{b});  // approvers say yes at once
     if (count) {
       ++booked;
@@ -382,7 +448,20 @@ struct InstrumentModel::Impl {
   void end_run(ci::BookingId b) {
     const ci::Booking& bk = ledger.state().booking(b);
     if (bk.status != ci::BookingStatus::CheckedIn) return;
+    TypeState& ts = types[insts[ci::index(bk.instrument)].type];
+    // The quality stream is drawn only when runs can fail, so q = 0 changes nothing.
+    const bool failed =
+        ts.spec->failure_probability > 0 && ts.quality.uniform01() < ts.spec->failure_probability;
+    if (counting()) {
+      const double nominal = nominal_of(b);
+      ++ts.completed;
+      if (failed) ++ts.failed;
+      ts.nominal_h += nominal;
+      ts.actual_h += nominal * ts.spec->slowdown;
+    }
+    completing_failed = failed;
     ledger.execute(ci::Complete{b});
+    completing_failed = false;
     if (types[insts[ci::index(bk.instrument)].type].spec->maintenance) {
       planner.record_usage(ledger.state().instrument(bk.instrument).id,
                            (bk.end - bk.start).to_hours(), clock.now());
@@ -406,6 +485,62 @@ struct InstrumentModel::Impl {
       return;
     }
     ledger.execute(ci::NoShow{b});
+  }
+
+  // The nominal run time of a booking (its run before the slowdown).
+  void note_nominal(ci::BookingId b, double hours) {
+    const std::size_t k = ci::index(b);
+    if (nominal_by_booking.size() <= k) nominal_by_booking.resize(k + 1, 0.0);
+    nominal_by_booking[k] = hours;
+  }
+  double nominal_of(ci::BookingId b) const {
+    const std::size_t k = ci::index(b);
+    return k < nominal_by_booking.size() ? nominal_by_booking[k] : 0.0;
+  }
+
+  // The lab's view of the ledger's events: one per booking or instrument state change, named
+  // for the lab's event log; set-up events and the outage windows of breakdowns are dropped.
+  void relay(const core::DomainEvent& e) {
+    const ci::Event& ev = ledger.events().back();  // the event being published
+    const char* kind = std::visit(
+        [&](const auto& b) -> const char* {
+          using T = std::decay_t<decltype(b)>;
+          if constexpr (std::is_same_v<T, ci::BookingRequested>) {
+            switch (ledger.state().booking(b.booking).status) {
+              case ci::BookingStatus::Confirmed:
+                return "booking.confirmed";
+              case ci::BookingStatus::Waitlisted:
+                return "booking.waitlisted";
+              default:
+                return "booking.requested";
+            }
+          }
+          if constexpr (std::is_same_v<T, ci::BookingApproved>) return "booking.confirmed";
+          if constexpr (std::is_same_v<T, ci::BookingRejected>) return "booking.rejected";
+          if constexpr (std::is_same_v<T, ci::CheckedIn>) return "booking.checked_in";
+          if constexpr (std::is_same_v<T, ci::RunCompleted>) {
+            return completing_failed ? "booking.run_failed" : "booking.completed";
+          }
+          if constexpr (std::is_same_v<T, ci::BookingCancelled>) return "booking.cancelled";
+          if constexpr (std::is_same_v<T, ci::NoShowRecorded>) return "booking.no_show";
+          if constexpr (std::is_same_v<T, ci::RunLost>) return "booking.lost";
+          if constexpr (std::is_same_v<T, ci::BookingBumped>) return "booking.bumped";
+          if constexpr (std::is_same_v<T, ci::BookingRebooked>) return "booking.rebooked";
+          if constexpr (std::is_same_v<T, ci::WaitlistPromoted>) return "booking.promoted";
+          if constexpr (std::is_same_v<T, ci::WaitlistExpired>) return "booking.expired";
+          if constexpr (std::is_same_v<T, ci::BreakdownReported>) return "instrument.failed";
+          if constexpr (std::is_same_v<T, ci::RepairCompleted>) return "instrument.repaired";
+          if constexpr (std::is_same_v<T, ci::WindowAdded>) {
+            return b.definition.kind == ci::WindowKind::Outage ? nullptr : "instrument.maintenance";
+          }
+          return nullptr;  // instrument and run type set-up
+        },
+        ev.body);
+    if (kind == nullptr) return;
+    core::DomainEvent d = e;
+    d.kind = kind;
+    if (completing_failed) d.detail += ", run failed (nothing yielded)";
+    sink_out->publish(d);
   }
 
   void fail(std::size_t i) {
@@ -574,6 +709,38 @@ struct InstrumentModel::Impl {
           },
           e.body);
     }
+    // OEE: availability over working hours, performance and quality over completed runs.
+    std::vector<double> sched_h(types.size(), 0.0), up_h(types.size(), 0.0);
+    for (const InstState& s : insts) {
+      const auto stretches = scheduled_stretches(st.instrument(s.id).hours, warm, now);
+      double sched = 0.0, down = 0.0;
+      auto down_in = [&](core::Instant a, core::Instant b) {
+        for (const auto& [lo, hi] : stretches) down += overlap_hours(a, b, lo, hi);
+      };
+      for (const auto& [lo, hi] : stretches) sched += (hi - lo).to_hours();
+      for (const auto& [a, b] : s.outages) down_in(a, b);
+      if (s.down) down_in(s.down_since, now);
+      sched_h[s.type] += sched;
+      up_h[s.type] += sched - down;
+    }
+    double sched_all = 0.0, up_all = 0.0, nominal_all = 0.0, actual_all = 0.0;
+    std::int64_t completed_all = 0, failed_all = 0;
+    auto ratio = [](double num, double den) { return den > 0 ? num / den : nan_value(); };
+    for (std::size_t k = 0; k < types.size(); ++k) {
+      const TypeState& ts = types[k];
+      sched_all += sched_h[k];
+      up_all += up_h[k];
+      nominal_all += ts.nominal_h;
+      actual_all += ts.actual_h;
+      completed_all += ts.completed;
+      failed_all += ts.failed;
+    }
+    out.failed = failed_all;
+    out.oee_availability = ratio(up_all, sched_all);
+    out.oee_performance = ratio(nominal_all, actual_all);
+    out.oee_quality =
+        ratio(static_cast<double>(completed_all - failed_all), static_cast<double>(completed_all));
+    out.oee = out.oee_availability * out.oee_performance * out.oee_quality;
     out.requests = requests;
     out.booked = booked;
     out.rejected = rejected;
@@ -593,6 +760,18 @@ struct InstrumentModel::Impl {
         k.wait_p50_hours = ts.waits.quantile(0.5);
         k.wait_p95_hours = ts.waits.quantile(0.95);
       }
+      const std::size_t ti = out.types.size();
+      k.completed = ts.completed;
+      k.failed = ts.failed;
+      k.scheduled_hours = sched_h[ti];
+      k.up_hours = up_h[ti];
+      k.nominal_hours = ts.nominal_h;
+      k.actual_hours = ts.actual_h;
+      k.availability = ratio(k.up_hours, k.scheduled_hours);
+      k.performance = ratio(k.nominal_hours, k.actual_hours);
+      k.quality =
+          ratio(static_cast<double>(k.completed - k.failed), static_cast<double>(k.completed));
+      k.oee = k.availability * k.performance * k.quality;
       out.types.push_back(std::move(k));
     }
     return out;
@@ -601,6 +780,8 @@ struct InstrumentModel::Impl {
   sim::Simulation& sim;
   InstrumentModelConfig cfg;
   SimClock clock;
+  core::EventSink* sink_out = nullptr;  // the caller's sink (optional)
+  Relay relay_sink;                     // the ledger's sink when the caller has one
   ci::BookingLedger ledger;
   std::vector<TypeState> types;
   std::vector<InstState> insts;
@@ -619,6 +800,8 @@ struct InstrumentModel::Impl {
   std::int64_t parts_used = 0;
   std::int64_t parts_stockouts = 0;
   std::uint64_t emergency_orders = 0;
+  bool completing_failed = false;            // the Complete being executed is a failed run
+  std::vector<double> nominal_by_booking;    // nominal run hours per booking index
   core::inventory::Ledger* stock = nullptr;  // optional; required by spare parts
   InstrumentModel::StockHook stock_hook;     // optional observer of stock needs
   mutable sim::SampleQuantiles waits;        // quantile() sorts lazily

@@ -938,6 +938,8 @@ void LabModel::Impl::build_instruments() {
     spec.instant = d.instant;
     spec.cancel_probability = d.cancel_probability;
     spec.no_show_probability = d.no_show_probability;
+    spec.failure_probability = td.runs.failure_probability;
+    spec.slowdown = td.runs.slowdown;
     spec.users = d.users;
     spec.projects = d.projects;
     if (td.failure.time_to_failure) {
@@ -985,7 +987,7 @@ void LabModel::Impl::build_instruments() {
     cfg.types.push_back(std::move(spec));
   }
   try {
-    instruments = std::make_unique<InstrumentModel>(sim, std::move(cfg), nullptr, &ledger);
+    instruments = std::make_unique<InstrumentModel>(sim, std::move(cfg), &log, &ledger);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(std::string("instruments: ") + e.what());
   }
@@ -1067,6 +1069,14 @@ void LabModel::Impl::append_instrument_kpis(std::vector<Kpi>& kpis) const {
                   "repairs that waited for a spare part not on hand"});
   kpis.push_back({"maintenance_windows", count(x.maintenance_windows), "count",
                   "service and preventive-maintenance windows placed"});
+  kpis.push_back({"runs_failed", count(x.failed), "count",
+                  "completed runs that failed: stock and instrument time used, nothing yielded"});
+  kpis.push_back({"instrument_oee", x.oee, "ratio",
+                  "OEE: availability x performance x quality, all instruments"});
+  for (const InstrumentTypeKpi& t : x.types) {
+    kpis.push_back({"oee_" + snake(t.type), t.oee, "ratio",
+                    "OEE: availability x performance x quality, " + t.type});
+  }
 }
 
 // [SECTION] Facade -------------------------------------------------------------------------

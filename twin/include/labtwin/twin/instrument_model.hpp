@@ -72,6 +72,8 @@ struct InstrumentTypeSpec {
   bool instant = false;                                    ///< Erlang loss mode
   double cancel_probability = 0.0;                         ///< booking later cancelled
   double no_show_probability = 0.0;                        ///< nobody comes
+  double failure_probability = 0.0;  ///< a completed run failed: stock and time used, no yield
+  double slowdown = 1.0;             ///< actual / nominal run time (>= 1; slots fit the actual)
   std::optional<sim::Weibull> time_to_failure_hours{};     ///< from repair to next failure
   sim::Distribution repair_hours = sim::Exponential(8.0);  ///< outage length, hours
   int users = 12;                                          ///< users u0.. (round robin)
@@ -113,11 +115,21 @@ struct InstrumentKpi {
 
 /// Per-type request KPIs over the measurement window.
 struct InstrumentTypeKpi {
-  std::string type;             ///< type name
-  std::int64_t requests = 0;    ///< booking requests
-  std::int64_t booked = 0;      ///< requests that got a slot
-  double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
-  double wait_p95_hours = 0.0;  ///< ... 95th percentile
+  std::string type;              ///< type name
+  std::int64_t requests = 0;     ///< booking requests
+  std::int64_t booked = 0;       ///< requests that got a slot
+  double wait_p50_hours = 0.0;   ///< time from request to slot start, median (booked requests)
+  double wait_p95_hours = 0.0;   ///< ... 95th percentile
+  std::int64_t completed = 0;    ///< runs completed (good or failed)
+  std::int64_t failed = 0;       ///< completed runs that failed (yielded nothing)
+  double scheduled_hours = 0.0;  ///< working hours of the type's instruments in the window
+  double up_hours = 0.0;         ///< ... of which not broken down
+  double nominal_hours = 0.0;    ///< nominal run time of the completed runs
+  double actual_hours = 0.0;     ///< actual run time of the completed runs (nominal x slowdown)
+  double availability = 1.0;     ///< OEE availability: up_hours / scheduled_hours
+  double performance = 1.0;      ///< OEE performance: nominal_hours / actual_hours
+  double quality = 1.0;          ///< OEE quality: (completed - failed) / completed
+  double oee = 1.0;              ///< availability x performance x quality (NaN: no runs)
 };
 
 /// Results of one run (counts over requests made inside the measurement window).
@@ -131,15 +143,20 @@ struct InstrumentModelResult {
   std::int64_t bumped = 0;                 ///< bookings bumped by outages (events in the window)
   std::int64_t lost_stockout = 0;          ///< runs lost at check-in to a short item
   std::int64_t lost_breakdown = 0;         ///< runs lost to breakdowns
-  std::int64_t completed = 0;              ///< runs completed
+  std::int64_t completed = 0;              ///< runs completed (good or failed)
+  std::int64_t failed = 0;                 ///< completed runs that failed (yielded nothing)
   std::int64_t cancelled = 0;              ///< cancellations (in time or late)
   std::int64_t late_cancelled = 0;         ///< of which late
   std::int64_t no_shows = 0;               ///< no-shows
   std::int64_t maintenance_windows = 0;    ///< maintenance windows placed (PM and service)
   std::int64_t parts_used = 0;             ///< spare parts issued for repairs
   std::int64_t parts_stockouts = 0;        ///< repairs that waited for a part not on hand
-  double wait_p50_hours = 0.0;  ///< time from request to slot start, median (booked requests)
-  double wait_p95_hours = 0.0;  ///< ... 95th percentile
+  double wait_p50_hours = 0.0;    ///< time from request to slot start, median (booked requests)
+  double wait_p95_hours = 0.0;    ///< ... 95th percentile
+  double oee_availability = 1.0;  ///< sum of up hours / sum of scheduled hours, all instruments
+  double oee_performance = 1.0;   ///< sum of nominal / sum of actual run time, completed runs
+  double oee_quality = 1.0;       ///< good runs / completed runs (NaN: no completed runs)
+  double oee = 1.0;               ///< oee_availability x oee_performance x oee_quality
   /// lost / requests (0 without requests).
   double lost_share() const;
 };
@@ -149,7 +166,10 @@ class InstrumentModel {
  public:
   /// Builds the instruments (ids "<type>-<n>") on `sim`, whose clock starts at
   /// `config.start_us`. Throws std::invalid_argument naming a bad parameter. `stock` (optional)
-  /// receives the bills of materials at check-in and must outlive the model.
+  /// receives the bills of materials at check-in and must outlive the model. `sink` (optional)
+  /// receives one event per booking or instrument state change (`booking.confirmed`,
+  /// `booking.rejected`, `booking.checked_in`, `booking.completed`, `booking.run_failed`,
+  /// `booking.lost`, `instrument.failed`, ...; docs/instruments.md) and must outlive the model.
   InstrumentModel(sim::Simulation& sim, InstrumentModelConfig config,
                   core::EventSink* sink = nullptr, core::inventory::Ledger* stock = nullptr);
   ~InstrumentModel();

@@ -260,6 +260,12 @@ struct InstrumentFailureDef {
   std::optional<InstrumentSparePartDef> spare_part;  ///< part a fault may need
 };
 
+/// `instruments.types[].runs:` run quality and speed (the OEE quality and performance factors).
+struct InstrumentRunsDef {
+  double failure_probability = 0.0;  ///< fraction of completed runs that fail (yield nothing)
+  double slowdown = 1.0;             ///< actual run time / nominal run time, >= 1
+};
+
 /// `instruments.types[].bom[]:` stock one run consumes at check-in.
 struct BomLineDef {
   std::string sku;        ///< item SKU (in `items`)
@@ -294,6 +300,7 @@ struct InstrumentTypeDef {
   BookingRulesDef booking;                              ///< booking rules
   InstrumentDemandDef demand;                           ///< booking requests
   InstrumentFailureDef failure;                         ///< breakdowns
+  InstrumentRunsDef runs;                               ///< run failures and slowdown (OEE)
   std::vector<BomLineDef> bom;                          ///< stock per run
   std::vector<ServiceWindowDef> service_windows;        ///< planned outages
   std::optional<InstrumentMaintenanceDef> maintenance;  ///< preventive maintenance
