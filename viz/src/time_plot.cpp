@@ -139,8 +139,7 @@ double TimePlot::finish() {
     const long i = plot::nearest_index(s.x, t);
     if (i < 0 || static_cast<std::size_t>(i) >= s.y.size()) continue;
     const auto c = ImGui::ColorConvertU32ToFloat4(s.color);
-    ImGui::TextColored(c, "%s: %.2f %s", s.label, s.y[static_cast<std::size_t>(i)],
-                       spec_.y_unit.c_str());
+    ImGui::TextColored(c, "%s: %.2f %s", s.label, s.y[static_cast<std::size_t>(i)], spec_.y_unit);
   }
   ImGui::EndTooltip();
   return t;

@@ -15,7 +15,7 @@ struct TimePlotSpec {
   const char* id = "plot";        ///< ImGui id (unique in its window)
   double x_lo = 0, x_hi = 1;      ///< s since the scenario start
   double y_lo = 0, y_hi = 1;      ///< value range
-  std::string y_unit;             ///< unit shown on y ticks
+  const char* y_unit = "";        ///< unit shown on y ticks (a static string)
   std::int64_t origin_us = 0;     ///< scenario start, us since the epoch (UTC)
   std::int64_t utc_offset_s = 0;  ///< local time = UTC + offset
   float height = 200.0f;          ///< pixels (width: the available width)
