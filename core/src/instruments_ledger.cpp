@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "labtwin/core/dispatch/dispatcher.hpp"
+#include "labtwin/core/idempotency.hpp"
 #include "labtwin/core/instruments/booking_ledger.hpp"
 #include "labtwin/core/inventory/ledger.hpp"
 
@@ -88,14 +89,7 @@ Result BookingLedger::execute(const RepairDone& c) { return run(c); }
 template <typename C>
 Result BookingLedger::run(const C& c) {
   if (!c.key.empty()) {
-    if (const KeyedOutcome* o = state_.outcome(c.key)) {
-      Result r;
-      r.first_seq = o->first_seq;
-      r.last_seq = o->last_seq;
-      r.id = o->id;
-      r.duplicate = true;
-      return r;
-    }
+    if (const KeyedOutcome* o = state_.outcome(c.key)) return replayed_outcome<Result>(*o);
   }
   now_ = clock_->now();
   key_ = &c.key;

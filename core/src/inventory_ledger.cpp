@@ -3,6 +3,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "labtwin/core/idempotency.hpp"
 #include "labtwin/core/inventory/ledger.hpp"
 
 namespace labtwin::core::inventory {
@@ -64,14 +65,7 @@ Result Ledger::execute(const ReceivePo& c) { return run(c); }
 template <typename C>
 Result Ledger::run(const C& c) {
   if (!c.key.empty()) {
-    if (const KeyedOutcome* o = state_.outcome(c.key)) {
-      Result r;
-      r.first_seq = o->first_seq;
-      r.last_seq = o->last_seq;
-      r.id = o->id;
-      r.duplicate = true;
-      return r;
-    }
+    if (const KeyedOutcome* o = state_.outcome(c.key)) return replayed_outcome<Result>(*o);
   }
   now_ = clock_->now();
   pending_.clear();

@@ -320,6 +320,7 @@ struct LabModel::Impl {
   void expire(std::size_t i, inv::LotId lot);
   void update_stockout(std::size_t i);
   ItemStatus item_status(const std::string& sku) const;
+  ItemStatus status_of(std::size_t i) const;  // item_status by index (no SKU lookup)
   void dispatch();
   void begin(const std::string& ticket, const std::string& tech, core::Instant arrival);
   void arrive(std::size_t t);

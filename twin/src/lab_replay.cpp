@@ -309,12 +309,12 @@ void LabModel::Impl::build_signals() {
     const std::string& unit = it.def.unit;
     items[i].sig = signals.add(
         {it.def.sku, "on_hand", unit, "units at the site, any QC state", SignalShape::kStep},
-        [this, i](sim::Time) { return item_status(items[i].def.sku).on_hand; });
+        [this, i](sim::Time) { return status_of(i).on_hand; });
     signals.add({it.def.sku, "available", unit, "released, unexpired, unreserved units",
                  SignalShape::kStep},
-                [this, i](sim::Time) { return item_status(items[i].def.sku).available; });
+                [this, i](sim::Time) { return status_of(i).available; });
     signals.add({it.def.sku, "on_order", unit, "units on open purchase orders", SignalShape::kStep},
-                [this, i](sim::Time) { return item_status(items[i].def.sku).on_order; });
+                [this, i](sim::Time) { return status_of(i).on_order; });
     signals.add({it.def.sku, "backorders", unit, "units owed to customers", SignalShape::kStep},
                 [this, i](sim::Time) { return items[i].backorders; });
   }
@@ -341,7 +341,7 @@ void LabModel::Impl::publish_freezer(std::size_t f) {
 void LabModel::Impl::publish_item(std::size_t i) {
   if (!signals.listened()) return;
   const auto& it = items[i];
-  const auto s = item_status(it.def.sku);
+  const auto s = status_of(i);
   const sim::Time t = sim.now();
   signals.emit(it.sig + 0, t, s.on_hand);
   signals.emit(it.sig + 1, t, s.available);

@@ -291,7 +291,11 @@ void LabModel::Impl::update_stockout(std::size_t i) {
 }
 
 ItemStatus LabModel::Impl::item_status(const std::string& sku) const {
-  const auto& it = items.at(item_index.at(sku));
+  return status_of(item_index.at(sku));
+}
+
+ItemStatus LabModel::Impl::status_of(std::size_t i) const {
+  const auto& it = items[i];
   ItemStatus s;
   s.on_hand = ledger.state().on_hand(it.sku, it.site_loc);
   s.available = ledger.available(it.sku, it.site_loc);
