@@ -8,104 +8,13 @@
 #include "labtwin/adapters/schema.hpp"
 #include "labtwin/sim/distributions.hpp"
 #include "labtwin/sim/units.hpp"
+#include "scenario_blocks.hpp"
 #include "scenario_detail.hpp"
+#include "tree_access.hpp"
 
 namespace labtwin::adapters::detail {
 namespace units = sim::units;
 namespace {
-
-// ---- Accessors for a validated tree (absent or null -> default) -----------------------------
-
-const TreeNode* get(const TreeNode* map, std::string_view key) {
-  if (map == nullptr || !map->is_map()) return nullptr;
-  const TreeNode* v = map->find(key);
-  return (v != nullptr && v->type != TreeNode::Type::null) ? v : nullptr;
-}
-
-std::string text(const TreeNode* map, std::string_view key, std::string fallback = {}) {
-  const TreeNode* v = get(map, key);
-  return (v != nullptr && v->is_scalar()) ? v->scalar : fallback;
-}
-
-std::optional<std::string> opt_text(const TreeNode* map, std::string_view key) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return std::nullopt;
-  return v->scalar;
-}
-
-std::optional<double> opt_q(const TreeNode* map, std::string_view key, units::Quantity q) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return std::nullopt;
-  const auto r = units::parse_quantity(q, v->scalar);
-  if (!r.ok()) return std::nullopt;
-  return r.value;
-}
-
-double q(const TreeNode* map, std::string_view key, units::Quantity qk, double fallback) {
-  return opt_q(map, key, qk).value_or(fallback);
-}
-
-std::optional<sim::Time> opt_duration(const TreeNode* map, std::string_view key) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return std::nullopt;
-  const auto r = units::parse_duration_ticks(v->scalar);
-  if (!r.ok()) return std::nullopt;
-  return sim::Time{r.value};
-}
-
-sim::Time duration(const TreeNode* map, std::string_view key, sim::Time fallback) {
-  return opt_duration(map, key).value_or(fallback);
-}
-
-std::optional<std::int64_t> opt_int(const TreeNode* map, std::string_view key) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return std::nullopt;
-  std::string_view t = v->scalar;
-  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-  std::int64_t out = 0;
-  const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
-  return out;
-}
-
-int integer(const TreeNode* map, std::string_view key, int fallback) {
-  const auto v = opt_int(map, key);
-  return v ? static_cast<int>(*v) : fallback;
-}
-
-bool boolean(const TreeNode* map, std::string_view key, bool fallback) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return fallback;
-  const std::string& s = v->scalar;
-  return s == "true" || s == "True" || s == "TRUE" || s == "yes" || s == "on";
-}
-
-std::vector<std::string> strings(const TreeNode* map, std::string_view key) {
-  std::vector<std::string> out;
-  const TreeNode* v = get(map, key);
-  if (v == nullptr) return out;
-  if (v->is_scalar()) out.push_back(v->scalar);
-  for (const auto& item : v->items) {
-    if (item.is_scalar()) out.push_back(item.scalar);
-  }
-  return out;
-}
-
-const std::vector<TreeNode>& items(const TreeNode* map, std::string_view key) {
-  static const std::vector<TreeNode> kEmpty;
-  const TreeNode* v = get(map, key);
-  return (v != nullptr && v->is_seq()) ? v->items : kEmpty;
-}
-
-template <class E>
-E enum_value(const TreeNode* map, std::string_view key,
-             std::initializer_list<std::pair<std::string_view, E>> values, E fallback) {
-  const std::string s = text(map, key);
-  for (const auto& [name, e] : values) {
-    if (s == name) return e;
-  }
-  return fallback;
-}
 
 // ---- Sections --------------------------------------------------------------------------------
 
@@ -217,194 +126,6 @@ twin::IncidentDef incident(const TreeNode& n) {
   inc.target = text(&n, "target");
   inc.duration = opt_duration(&n, "duration");
   return inc;
-}
-
-std::string pad(std::size_t i, std::size_t width) {
-  std::string s = std::to_string(i);
-  if (s.size() < width) s.insert(0, width - s.size(), '0');
-  return s;
-}
-
-/// Reports an id already seen in `seen` (first location kept).
-void unique_id(const TreeNode& item, std::string_view key, const std::string& path,
-               std::string_view what, std::map<std::string, int>& seen,
-               std::vector<Diagnostic>& out) {
-  const TreeNode* v = get(&item, key);
-  if (v == nullptr || !v->is_scalar()) return;
-  const auto [it, inserted] = seen.emplace(v->scalar, v->location.line);
-  if (!inserted) {
-    out.push_back(Diagnostic{v->location, Severity::error, path + "." + std::string(key),
-                             "duplicate " + std::string(what) + " id `" + v->scalar +
-                                 "` (first at line " + std::to_string(it->second) + ")"});
-  }
-}
-
-void unknown_ref(const TreeNode* v, const std::string& path, const std::string& what,
-                 const std::set<std::string>& known, std::vector<Diagnostic>& out,
-                 const std::string& where = {}) {
-  if (v == nullptr || !v->is_scalar() || known.count(v->scalar) != 0) return;
-  std::string msg = "unknown " + what + " `" + v->scalar + "`";
-  if (!where.empty()) msg += " (not in " + where + ")";
-  const std::string near =
-      closest_match(v->scalar, std::vector<std::string>(known.begin(), known.end()));
-  if (!near.empty()) msg += "; did you mean `" + near + "`?";
-  out.push_back(Diagnostic{v->location, Severity::error, path, std::move(msg)});
-}
-
-twin::InstrumentTypeDef instrument_type(const TreeNode& n) {
-  using Q = units::Quantity;
-  twin::InstrumentTypeDef t;
-  t.id = text(&n, "id");
-  t.site = text(&n, "site");
-  t.room = text(&n, "room");
-  t.count = integer(&n, "count", t.count);
-  t.hours = text(&n, "hours");
-  const TreeNode* b = get(&n, "booking");
-  twin::BookingRulesDef& r = t.booking;
-  r.min_slot = duration(b, "min_slot", r.min_slot);
-  r.max_slot = duration(b, "max_slot", r.max_slot);
-  r.granularity = duration(b, "granularity", r.granularity);
-  r.book_ahead = duration(b, "book_ahead", r.book_ahead);
-  r.weekly_quota = duration(b, "weekly_quota", r.weekly_quota);
-  r.quota_scope = text(b, "quota_scope", r.quota_scope);
-  r.needs_approval = boolean(b, "needs_approval", r.needs_approval);
-  r.late_cancel_cutoff = duration(b, "late_cancel_cutoff", r.late_cancel_cutoff);
-  r.check_in_early = duration(b, "check_in_early", r.check_in_early);
-  r.no_show_grace = duration(b, "no_show_grace", r.no_show_grace);
-  const TreeNode* d = get(&n, "demand");
-  twin::InstrumentDemandDef& dm = t.demand;
-  dm.rate_per_s = q(d, "rate", Q::rate, dm.rate_per_s);
-  dm.run_time = text(d, "run_time", dm.run_time);
-  dm.lead_time = text(d, "lead_time", dm.lead_time);
-  dm.instant = boolean(d, "instant", dm.instant);
-  dm.cancel_probability = q(d, "cancel_probability", Q::fraction, dm.cancel_probability);
-  dm.no_show_probability = q(d, "no_show_probability", Q::fraction, dm.no_show_probability);
-  dm.users = integer(d, "users", dm.users);
-  dm.projects = integer(d, "projects", dm.projects);
-  const TreeNode* f = get(&n, "failure");
-  t.failure.time_to_failure = opt_text(f, "time_to_failure");
-  t.failure.repair_time = text(f, "repair_time", t.failure.repair_time);
-  if (const TreeNode* p = get(f, "spare_part")) {
-    twin::InstrumentSparePartDef sp;
-    sp.sku = text(p, "sku");
-    sp.probability = q(p, "probability", Q::fraction, sp.probability);
-    sp.order_lead_time = duration(p, "order_lead_time", sp.order_lead_time);
-    t.failure.spare_part = sp;
-  }
-  const TreeNode* rn = get(&n, "runs");
-  t.runs.failure_probability =
-      q(rn, "failure_probability", Q::fraction, t.runs.failure_probability);
-  t.runs.slowdown = q(rn, "slowdown", Q::number, t.runs.slowdown);
-  for (const auto& l : items(&n, "bom")) {
-    t.bom.push_back(twin::BomLineDef{text(&l, "sku"), q(&l, "quantity", Q::number, 1.0)});
-  }
-  for (const auto& w : items(&n, "service_windows")) {
-    twin::ServiceWindowDef sw;
-    const std::string at = text(&w, "start");
-    if (const auto abs = units::parse_datetime(at); abs.ok()) {
-      sw.absolute = true;
-      sw.start_us = abs.value;
-    } else {
-      sw.start_us = units::parse_duration_ticks(at).value;
-    }
-    sw.duration = duration(&w, "duration", sw.duration);
-    sw.notice = duration(&w, "notice", sw.notice);
-    sw.instrument = integer(&w, "instrument", sw.instrument);
-    t.service_windows.push_back(sw);
-  }
-  if (const TreeNode* m = get(&n, "maintenance")) {
-    twin::InstrumentMaintenanceDef md;
-    md.trigger = text(m, "trigger", md.trigger);
-    md.interval = duration(m, "interval", md.interval);
-    md.usage = duration(m, "usage", md.usage);
-    md.duration = duration(m, "duration", md.duration);
-    md.notice = duration(m, "notice", md.notice);
-    t.maintenance = md;
-  }
-  return t;
-}
-
-/// A failure law the instrument twin supports: weibull(k, scale) or exp(mean).
-bool weibull_or_exp(const std::string& text) {
-  const auto parsed = sim::parse_distribution(text, [](std::string_view tok) {
-    const auto r = units::parse_duration(tok);
-    return r.ok() ? std::optional<double>(r.value) : sim::parse_plain_number(tok);
-  });
-  return parsed && (std::holds_alternative<sim::Weibull>(*parsed.distribution) ||
-                    std::holds_alternative<sim::Exponential>(*parsed.distribution));
-}
-
-void check_instruments(const TreeNode& root, const std::set<std::string>& sites_known,
-                       const std::set<std::string>& shifts_known,
-                       const std::set<std::string>& skus_known, std::vector<Diagnostic>& out) {
-  const TreeNode* block = get(&root, "instruments");
-  const auto& types = items(block, "types");
-  std::map<std::string, int> type_ids;
-  // Rooms per site, for `room` (the first site when `site` is absent).
-  const auto& sites = items(&root, "sites");
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    const TreeNode& t = types[i];
-    const std::string tp = "instruments.types[" + std::to_string(i) + "]";
-    unique_id(t, "id", tp, "instrument type", type_ids, out);
-    unknown_ref(get(&t, "site"), tp + ".site", "site", sites_known, out, "sites");
-    const std::string site_id =
-        text(&t, "site", sites.empty() ? std::string() : text(&sites.front(), "id"));
-    std::set<std::string> rooms_known;
-    for (const auto& s : sites) {
-      if (text(&s, "id") != site_id) continue;
-      for (const auto& r : items(&s, "rooms")) rooms_known.insert(text(&r, "id"));
-    }
-    unknown_ref(get(&t, "room"), tp + ".room", "room", rooms_known, out,
-                "the rooms of site `" + site_id + "`");
-    unknown_ref(get(&t, "hours"), tp + ".hours", "shift", shifts_known, out, "shifts");
-    const TreeNode* b = get(&t, "booking");
-    const auto min_slot = opt_duration(b, "min_slot");
-    const auto max_slot = opt_duration(b, "max_slot");
-    const sim::Time lo = min_slot.value_or(twin::BookingRulesDef{}.min_slot);
-    const sim::Time hi = max_slot.value_or(twin::BookingRulesDef{}.max_slot);
-    if (lo > hi) {
-      const TreeNode* at = min_slot ? get(b, "min_slot") : get(b, "max_slot");
-      out.push_back(Diagnostic{at->location, Severity::error,
-                               tp + (min_slot ? ".booking.min_slot" : ".booking.max_slot"),
-                               "min_slot (" + text(b, "min_slot", "30min") +
-                                   ") must not exceed max_slot (" + text(b, "max_slot", "24h") +
-                                   ")"});
-    }
-    const TreeNode* d = get(&t, "demand");
-    const double pc = q(d, "cancel_probability", units::Quantity::fraction, 0.0);
-    const double pn = q(d, "no_show_probability", units::Quantity::fraction, 0.0);
-    if (pc + pn > 1.0 + 1e-12) {
-      out.push_back(Diagnostic{get(d, "no_show_probability")->location, Severity::error,
-                               tp + ".demand.no_show_probability",
-                               "cancel_probability + no_show_probability must not exceed 1"});
-    }
-    const TreeNode* f = get(&t, "failure");
-    if (const TreeNode* ttf = get(f, "time_to_failure");
-        ttf != nullptr && ttf->is_scalar() && !weibull_or_exp(ttf->scalar)) {
-      out.push_back(Diagnostic{
-          ttf->location, Severity::error, tp + ".failure.time_to_failure",
-          "instruments fail by weibull(k, scale) or exp(mean), got \"" + ttf->scalar + "\""});
-    }
-    unknown_ref(get(get(f, "spare_part"), "sku"), tp + ".failure.spare_part.sku", "SKU", skus_known,
-                out, "items");
-    const auto& bom = items(&t, "bom");
-    for (std::size_t k = 0; k < bom.size(); ++k) {
-      unknown_ref(get(&bom[k], "sku"), tp + ".bom[" + std::to_string(k) + "].sku", "SKU",
-                  skus_known, out, "items");
-    }
-    const auto count = opt_int(&t, "count").value_or(1);
-    const auto& windows = items(&t, "service_windows");
-    for (std::size_t k = 0; k < windows.size(); ++k) {
-      const TreeNode* ins = get(&windows[k], "instrument");
-      const auto n = opt_int(&windows[k], "instrument");
-      if (ins != nullptr && n && *n > count) {
-        out.push_back(Diagnostic{ins->location, Severity::error,
-                                 tp + ".service_windows[" + std::to_string(k) + "].instrument",
-                                 "instrument " + std::to_string(*n) + " does not exist (count " +
-                                     std::to_string(count) + ")"});
-      }
-    }
-  }
 }
 
 }  // namespace
@@ -542,7 +263,9 @@ void check_references(const TreeNode& root, std::vector<Diagnostic>& out) {
     out.push_back(Diagnostic{get(clock, "warmup")->location, Severity::error, "clock.warmup",
                              "warmup must be shorter than the horizon"});
   }
-  check_instruments(root, sites_known, shifts_known, skus_known, out);
+  // Blocks in their own files (scenario_blocks.hpp) check against these.
+  const KnownIds known{sites_known, freezers_known, shifts_known, skus_known, all_ids};
+  check_instruments(root, known, out);
 }
 
 twin::ScenarioDef extract_scenario(const TreeNode& root) {
@@ -597,11 +320,7 @@ twin::ScenarioDef extract_scenario(const TreeNode& root) {
   sc.travel.site_travel_time = opt_duration(travel, "site_travel_time");
   for (const auto& i : items(&root, "items")) sc.items.push_back(item(i));
   for (const auto& i : items(&root, "incidents")) sc.incidents.push_back(incident(i));
-  const TreeNode* instruments = get(&root, "instruments");
-  sc.instruments.technicians = integer(instruments, "technicians", sc.instruments.technicians);
-  for (const auto& t : items(instruments, "types")) {
-    sc.instruments.types.push_back(instrument_type(t));
-  }
+  extract_instruments(root, sc);
   const TreeNode* pol = get(&root, "policies");
   using D = twin::DispatchPolicy;
   using P = twin::PickingPolicy;

@@ -3,71 +3,13 @@
 #include <utility>
 
 #include "labtwin/adapters/schema.hpp"
+#include "scenario_blocks.hpp"
+#include "schema_build.hpp"
 
 namespace labtwin::adapters {
 namespace {
 
-using K = SchemaKind;
-
-SchemaNode kind(K k) {
-  SchemaNode n;
-  n.kind = k;
-  return n;
-}
-
-/// A kind with an inclusive range [lo, hi] in SI units; `text` is shown in messages.
-SchemaNode ranged(K k, std::optional<double> lo, std::optional<double> hi, std::string text,
-                  bool lo_exclusive = false) {
-  SchemaNode n = kind(k);
-  n.min = lo;
-  n.max = hi;
-  n.min_exclusive = lo_exclusive;
-  n.range_text = std::move(text);
-  return n;
-}
-
-SchemaNode positive(K k, std::string zero_text) {
-  return ranged(k, 0.0, std::nullopt, "> " + zero_text, true);
-}
-SchemaNode non_negative(K k, std::string zero_text) {
-  return ranged(k, 0.0, std::nullopt, ">= " + zero_text);
-}
-
-SchemaNode map_of(std::vector<SchemaField> fields) {
-  SchemaNode n = kind(K::map);
-  n.fields = std::move(fields);
-  return n;
-}
-
-SchemaNode seq_of(SchemaNode element) {
-  SchemaNode n = kind(K::seq);
-  n.element = std::make_shared<const SchemaNode>(std::move(element));
-  return n;
-}
-
-SchemaNode dict_of(std::string key_name, SchemaNode element) {
-  SchemaNode n = kind(K::dict);
-  n.key_name = std::move(key_name);
-  n.element = std::make_shared<const SchemaNode>(std::move(element));
-  return n;
-}
-
-SchemaNode enum_of(std::vector<std::string> values) {
-  SchemaNode n = kind(K::enumeration);
-  n.enum_values = std::move(values);
-  return n;
-}
-
-SchemaField req(std::string name, SchemaNode node, std::string doc, std::string example) {
-  return SchemaField{std::move(name), std::move(node),   true, "",
-                     std::move(doc),  std::move(example)};
-}
-
-SchemaField opt(std::string name, SchemaNode node, std::string default_text, std::string doc,
-                std::string example) {
-  return SchemaField{std::move(name),         std::move(node), false,
-                     std::move(default_text), std::move(doc),  std::move(example)};
-}
+using namespace schema_build;  // NOLINT(google-build-using-namespace): the table DSL
 
 SchemaNode freezer_schema() {
   auto model = map_of({
@@ -182,123 +124,6 @@ SchemaNode items_schema() {
       opt("lead_time", kind(K::distribution), "", "supplier lead time", "\"uniform(2d, 5d)\""),
       opt("policy", std::move(policy), "", "replenishment policy", "{type: sS, s: 20, S: 60}"),
       opt("initial", non_negative(K::number, "0"), "0", "initial units on hand", "50"),
-  });
-}
-
-SchemaNode instruments_schema() {
-  auto booking = map_of({
-      opt("min_slot", positive(K::duration, "0s"), "30min", "shortest bookable slot", "1h"),
-      opt("max_slot", positive(K::duration, "0s"), "24h", "longest bookable slot", "48h"),
-      opt("granularity", positive(K::duration, "0s"), "15min",
-          "slot starts and lengths are multiples of this (local time)", "30min"),
-      opt("book_ahead", positive(K::duration, "0s"), "90d",
-          "latest start a request may ask for, after the request", "8w"),
-      opt("weekly_quota", non_negative(K::duration, "0s"), "0s",
-          "booked hours per user (or project) and local week; 0s = no quota", "40h"),
-      opt("quota_scope", enum_of({"user", "project"}), "user", "whose hours the quota counts",
-          "project"),
-      opt("needs_approval", kind(K::boolean), "false",
-          "requests wait for approval (the twin's approvers grant it at once)", "true"),
-      opt("late_cancel_cutoff", non_negative(K::duration, "0s"), "24h",
-          "a cancellation later than start - cutoff is a late cancellation", "48h"),
-      opt("check_in_early", non_negative(K::duration, "0s"), "15min",
-          "earliest check-in before the slot starts", "30min"),
-      opt("no_show_grace", non_negative(K::duration, "0s"), "15min",
-          "a booking nobody checked in to is a no-show this long after its start", "30min"),
-  });
-  auto demand = map_of({
-      req("rate", positive(K::rate, "0/d"), "mean booking requests (Poisson) for the whole type",
-          "3/d"),
-      opt("run_time", kind(K::distribution), "\"exp(1h)\"",
-          "run length (rounded up to the granularity, clamped to the slot limits)",
-          "\"lognormal_ms(20h, 6h)\""),
-      opt("lead_time", kind(K::distribution), "\"const(0s)\"",
-          "preferred start after the request (the earliest free slot from then is booked)",
-          "\"uniform(1d, 14d)\""),
-      opt("instant", kind(K::boolean), "false",
-          "Erlang loss mode: a slot starting now on any instrument of the type, else lost", "true"),
-      opt("cancel_probability", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "0",
-          "fraction of bookings cancelled before their start", "10%"),
-      opt("no_show_probability", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "0",
-          "fraction of bookings nobody turns up for", "5%"),
-      opt("users", ranged(K::integer, 1.0, 100000.0, "1..100000"), "12",
-          "users making the requests (round robin)", "40"),
-      opt("projects", ranged(K::integer, 1.0, 100000.0, "1..100000"), "4",
-          "projects the users book for (round robin)", "10"),
-  });
-  auto part = map_of({
-      req("sku", kind(K::identifier), "the part's SKU (one of `items`)", "SEQ-LASER"),
-      opt("probability", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "1",
-          "fraction of faults that need the part", "40%"),
-      opt("order_lead_time", non_negative(K::duration, "0s"), "72h",
-          "emergency order lead time when no part is on hand", "5d"),
-  });
-  auto failure = map_of({
-      opt("time_to_failure", kind(K::distribution), "",
-          "up time from a repair to the next breakdown, weibull(k, scale) or exp(mean) (absent: "
-          "never fails)",
-          "\"weibull(1.5, 2000h)\""),
-      opt("repair_time", kind(K::distribution), "\"exp(8h)\"", "hands-on repair time",
-          "\"lognormal_ms(12h, 6h)\""),
-      opt("spare_part", std::move(part), "", "spare part a fault may need",
-          "{sku: SEQ-LASER, probability: 30%}"),
-  });
-  auto runs = map_of({
-      opt("failure_probability", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "0",
-          "fraction of completed runs that fail: stock and instrument time used, nothing yielded",
-          "2%"),
-      opt("slowdown", ranged(K::number, 1.0, 1000.0, "1..1000"), "1",
-          "actual run time / nominal run time (slots are booked for the actual time)", "1.25"),
-  });
-  auto bom = map_of({
-      req("sku", kind(K::identifier), "item SKU (one of `items`)", "SEQ-KIT"),
-      opt("quantity", positive(K::number, "0"), "1", "units issued at check-in per run", "2"),
-  });
-  auto window = map_of({
-      req("start", kind(K::time_point), "offset from the start (\"+60d\") or a date-time",
-          "\"2026-03-09T00:00:00+01:00\""),
-      req("duration", positive(K::duration, "0s"), "length of the outage", "2w"),
-      opt("notice", non_negative(K::duration, "0s"), "14d",
-          "announced this long before its start (bookings in it are bumped then)", "4w"),
-      opt("instrument", ranged(K::integer, 0.0, 1000.0, "0..1000"), "0",
-          "1-based instrument of the type (0: every instrument)", "1"),
-  });
-  auto maintenance = map_of({
-      opt("trigger", enum_of({"calendar", "usage"}), "calendar",
-          "calendar: every `interval`; usage: every `usage` of run time", "usage"),
-      opt("interval", positive(K::duration, "0s"), "90d", "calendar: time between services", "26w"),
-      opt("usage", positive(K::duration, "0s"), "500h", "usage: run time between services", "300h"),
-      opt("duration", positive(K::duration, "0s"), "8h", "length of a service window", "4h"),
-      opt("notice", non_negative(K::duration, "0s"), "7d",
-          "a service window is placed this long before it is due", "14d"),
-  });
-  auto type = map_of({
-      req("id", kind(K::identifier),
-          "instrument type id; the instruments are <id>-1 .. <id>-<count>", "sequencer"),
-      opt("site", kind(K::identifier), "", "site id (absent: the first site)", "core"),
-      opt("room", kind(K::identifier), "", "room id (one of the site's `rooms`)", "seq-lab"),
-      opt("count", ranged(K::integer, 1.0, 1000.0, "1..1000"), "1",
-          "number of identical instruments", "2"),
-      opt("hours", kind(K::identifier), "",
-          "name of a shift in `shifts`: the bookable hours (absent: 24/7)", "weekdays"),
-      opt("booking", std::move(booking), "", "booking rules", "{min_slot: 1h, max_slot: 48h}"),
-      req("demand", std::move(demand), "booking requests", "{rate: 3/d}"),
-      opt("failure", std::move(failure), "", "breakdowns and repairs",
-          "{time_to_failure: \"weibull(1.5, 2000h)\"}"),
-      opt("runs", std::move(runs), "", "run quality and speed (OEE)",
-          "{failure_probability: 2%, slowdown: 1.1}"),
-      opt("bom", seq_of(std::move(bom)), "[]",
-          "bill of materials: stock each run consumes at check-in", "[{sku: SEQ-KIT}]"),
-      opt("service_windows", seq_of(std::move(window)), "[]",
-          "planned outages (vendor service), announced ahead", "[{start: \"+60d\", duration: 2w}]"),
-      opt("maintenance", std::move(maintenance), "", "preventive maintenance per instrument",
-          "{trigger: calendar, interval: 26w}"),
-  });
-  return map_of({
-      opt("technicians", ranged(K::integer, 0.0, 10000.0, "0..10000"), "0",
-          "repair technicians of the instruments (0: every repair starts at once)", "1"),
-      opt("types", seq_of(std::move(type)), "[]", "instrument types",
-          "[{id: sequencer, count: 2, demand: {rate: 3/d}}]"),
   });
 }
 
@@ -435,7 +260,7 @@ SchemaNode build_schema() {
       opt("items", seq_of(items_schema()), "[]", "stocked items", "[{sku: TIP-200}]"),
       opt("incidents", seq_of(std::move(incident)), "[]", "scripted events",
           "[{at: \"+2h\", kind: door_ajar, target: F-01}]"),
-      opt("instruments", instruments_schema(), "",
+      opt("instruments", detail::instruments_schema(), "",
           "shared instruments: bookings, breakdowns, runs consuming stock (docs/instruments.md)",
           "{types: [{id: sequencer, demand: {rate: 3/d}}]}"),
       opt("policies", std::move(policies), "", "operational policies", "{dispatch: edf}"),

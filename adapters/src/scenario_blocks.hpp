@@ -1,0 +1,34 @@
+#pragma once
+// Internal: scenario blocks that live in their own source file (scenario_<block>.cpp). Each block
+// has three hooks: its schema (registered in scenario_schema.cpp's root table), its
+// cross-reference checks (called from check_references) and its extraction (called from
+// extract_scenario). Declare a new block's hooks here.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "labtwin/adapters/diagnostics.hpp"
+#include "labtwin/adapters/scenario_tree.hpp"
+#include "labtwin/adapters/schema.hpp"
+#include "labtwin/twin/scenario_def.hpp"
+
+namespace labtwin::adapters::detail {
+
+/// Ids declared by the core blocks, for the cross-reference checks of the other blocks.
+struct KnownIds {
+  std::set<std::string> sites;     ///< `sites[].id`
+  std::set<std::string> freezers;  ///< `sites[].freezers[].id` (after count expansion)
+  std::set<std::string> shifts;    ///< `shifts` names
+  std::set<std::string> skus;      ///< `items[].sku`
+  std::set<std::string> all;       ///< every id above, rooms and technicians
+};
+
+// `instruments:` (scenario_instruments.cpp, docs/instruments.md)
+/// The schema of the `instruments:` block.
+SchemaNode instruments_schema();
+/// Cross-reference checks of `instruments:` (sites, rooms, shifts, SKUs, ids).
+void check_instruments(const TreeNode& root, const KnownIds& known, std::vector<Diagnostic>& out);
+/// Extracts `instruments:` into `sc.instruments`.
+void extract_instruments(const TreeNode& root, twin::ScenarioDef& sc);
+
+}  // namespace labtwin::adapters::detail
