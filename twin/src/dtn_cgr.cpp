@@ -89,8 +89,8 @@ struct ContactGraph::Impl {
   /// Departure time on contact c for a bundle ready at r, or kNever when c cannot carry it.
   double departure(std::size_t c, double r, double size) const {
     const Contact& k = plan.contacts[c];
-    if (r >= k.end) return kNever;
     const double dep = std::max(r, k.start);
+    if (dep >= k.end) return kNever;  // also rejects empty contacts (end <= start)
     const double cap = std::min(residual[c], k.rate * (k.end - dep));
     if (size > 0 && cap < size) return kNever;
     return dep;

@@ -11,7 +11,8 @@
 /// counted (ContactPlan::ignored_commands).
 ///
 /// HDTN: `{"contacts": [{"contact", "source", "dest", "startTime", "endTime",
-/// "rateBitsPerSec", "owlt"}, ...]}` (times in s, rate in bit/s; optional "confidence").
+/// "rateBitsPerSec", "owlt"}, ...]}` (times in s, rate in bit/s; optional "confidence"). A
+/// contact with endTime <= startTime is kept but never usable (ContactPlan::empty_contacts).
 #include <cstddef>
 #include <filesystem>
 #include <stdexcept>

@@ -23,8 +23,8 @@ struct Contact {
   double rate = 0;          ///< transmission rate, bytes/s
   double owlt = 0;          ///< one-way light time, s
   double confidence = 1.0;  ///< probability that the contact happens as planned, (0, 1]
-  /// Volume of the whole contact in bytes: rate * (end - start).
-  double volume() const { return rate * (end - start); }
+  /// Volume of the whole contact in bytes: rate * (end - start), 0 when end <= start.
+  double volume() const { return end > start ? rate * (end - start) : 0.0; }
 };
 
 /// An ION range: one-way light time between two nodes during an interval.
@@ -42,6 +42,7 @@ struct ContactPlan {
   std::vector<Contact> contacts;     ///< contacts, ascending by (start, id)
   std::vector<Range> ranges;         ///< ranges as given (ION), already applied to contacts' owlt
   std::size_t ignored_commands = 0;  ///< ION commands other than contact/range (counted)
+  std::size_t empty_contacts = 0;    ///< HDTN contacts with endTime <= startTime (kept, unusable)
   double epoch_unix = 0;  ///< Unix time (s) of t = 0 when the plan gave absolute times, else 0
 
   /// Index of `n` in `nodes`, or nodes.size() when absent.
