@@ -13,9 +13,17 @@
 namespace labtwin::twin {
 namespace {
 
-// Edge bundle: the lane index (parallel lanes between two nodes are allowed).
+// Edge bundle: what Dijkstra reads, kept in the edge itself (no lookup per relaxation), and the
+// lane index (parallel lanes between two nodes are allowed).
+struct EdgeProps {
+  double time = 0.0;
+  double cost = 0.0;
+  std::uint32_t lane = 0;
+  bool cold = false;
+  bool open = true;
+};
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-                                    std::uint32_t>;
+                                    EdgeProps>;
 using Edge = boost::graph_traits<Graph>::edge_descriptor;
 constexpr std::uint32_t kNoLane = std::numeric_limits<std::uint32_t>::max();
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -25,7 +33,7 @@ struct PredecessorLane : boost::default_dijkstra_visitor {
   std::uint32_t* pred = nullptr;
   template <class E, class G>
   void edge_relaxed(E e, const G& g) const {
-    pred[boost::target(e, g)] = g[e];
+    pred[boost::target(e, g)] = g[e].lane;
   }
 };
 
@@ -93,11 +101,10 @@ struct SupplyNetwork::Impl {
     t.pred.assign(n, kNoLane);
     // Closed lanes (and, for frozen shipments, lanes without cold chain) weigh +infinity, so
     // Dijkstra never relaxes them.
-    const NetworkLane* ls = lanes.data();
-    auto weight = boost::make_function_property_map<Edge, double>([this, ls, o, cold](Edge e) {
-      const NetworkLane& l = ls[g[e]];
-      if (!l.open || (cold && !l.cold_chain)) return kInf;
-      return o == RouteObjective::time ? l.time_weight : l.cost_weight;
+    auto weight = boost::make_function_property_map<Edge, double>([this, o, cold](Edge e) {
+      const EdgeProps& p = g[e];
+      if (!p.open || (cold && !p.cold)) return kInf;
+      return o == RouteObjective::time ? p.time : p.cost;
     });
     PredecessorLane vis;
     vis.pred = t.pred.data();
@@ -143,7 +150,13 @@ std::size_t SupplyNetwork::add_lane(NetworkLane lane) {
   if (!(lane.cost_weight >= 0) || !std::isfinite(lane.cost_weight))
     throw std::invalid_argument(where + ": cost weight must be finite and >= 0");
   const std::size_t l = impl_->lanes.size();
-  boost::add_edge(lane.from, lane.to, static_cast<std::uint32_t>(l), impl_->g);
+  const auto [e, added] =
+      boost::add_edge(lane.from, lane.to,
+                      EdgeProps{lane.time_weight, lane.cost_weight, static_cast<std::uint32_t>(l),
+                                lane.cold_chain, lane.open},
+                      impl_->g);
+  (void)e;
+  (void)added;
   impl_->lane_index.emplace(lane.id, l);
   impl_->lanes.push_back(std::move(lane));
   impl_->invalidate();
@@ -172,6 +185,8 @@ bool SupplyNetwork::set_open(std::size_t l, bool open) {
   NetworkLane& lane = impl_->lanes.at(l);
   if (lane.open == open) return false;
   lane.open = open;
+  for (auto [it, end] = boost::out_edges(lane.from, impl_->g); it != end; ++it)
+    if (impl_->g[*it].lane == l) impl_->g[*it].open = open;
   impl_->invalidate();
   return true;
 }
