@@ -5,19 +5,24 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
+#include "gui_recording.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "labtwin/viz/app.hpp"
 #include "labtwin/viz/plot.hpp"
+#include "labtwin/viz/recording.hpp"
 #include "labtwin/viz/sim_session.hpp"
 
 namespace labtwin::cli {
 
 CLI::App* add_gui_command(CLI::App& app, GuiFlags& f) {
   auto* cmd = app.add_subcommand("gui", "Open the interactive twin on a scenario (Dear ImGui)");
-  cmd->add_option("scenario", f.scenario, "Scenario file (YAML)")->required();
+  cmd->add_option("scenario", f.scenario,
+                  "Scenario file (YAML), or a finished run's results.h5 to play back")
+      ->required();
   cmd->add_option("--variant", f.variant, "Open the named variant of the scenario");
   cmd->add_option("--speed", f.speed,
                   "Simulated seconds per wall second (1 = real time), or max (default 3600)");
@@ -30,6 +35,69 @@ CLI::App* add_gui_command(CLI::App& app, GuiFlags& f) {
   cmd->footer("Keys: space play/pause, left/right step back (stored state)/forward, f follow now.");
   return cmd;
 }
+
+namespace {
+
+// Prints where the plot and the badge were drawn (tests and docs read this line).
+void print_screenshot_line(const std::string& file, const viz::Snapshot& snap,
+                           const viz::UiState& ui) {
+  const auto now_us = snap.start_us + static_cast<std::int64_t>(snap.now_s * 1e6);
+  std::printf(
+      "screenshot %s at %s: freezer_plot %.0f %.0f %.0f %.0f alarm_badge %.0f %.0f %.0f %.0f\n",
+      file.c_str(), viz::plot::format_datetime(now_us, snap.utc_offset_s).c_str(),
+      ui.freezer_plot.x, ui.freezer_plot.y, ui.freezer_plot.w, ui.freezer_plot.h, ui.alarm_badge.x,
+      ui.alarm_badge.y, ui.alarm_badge.w, ui.alarm_badge.h);
+}
+
+// `labtwin gui results.h5`: plays a finished run back (no model runs).
+int gui_recording(const GuiFlags& f, double speed, int width, int height) {
+  LoadedRecording loaded;
+  try {
+    loaded = read_recording(f.scenario);
+  } catch (const RecordingError& e) {
+    std::cerr << "labtwin gui: " << e.what() << "\n";
+    return kBadInput;
+  }
+  for (const auto& w : loaded.warnings)
+    std::cerr << "labtwin gui: " << f.scenario << ": warning: " << w << "\n";
+  const auto& rec = *loaded.recording;
+  if (!f.screenshot.empty()) {
+    std::string error;
+    const double at_s = viz::parse_time_arg(f.at, rec.run.start_us, error);
+    if (at_s < 0.0) {
+      std::cerr << "labtwin gui: --at: " << error << "\n";
+      return kBadInput;
+    }
+    if (at_s > rec.run.horizon_s) {
+      std::cerr << "labtwin gui: --at: " << f.at << " is after the end of the recorded run ("
+                << rec.run.horizon_s / 3600.0 << " h)\n";
+      return kBadInput;
+    }
+    const auto snap = viz::recording_at(rec, at_s);
+    try {
+      const auto ui = viz::render_screenshot(snap, f.screenshot, width, height);
+      print_screenshot_line(f.screenshot, snap, ui);
+    } catch (const std::exception& e) {
+      std::cerr << "labtwin gui: --screenshot " << f.screenshot << ": " << e.what() << "\n";
+      return kBadInput;
+    }
+    return kOk;
+  }
+  viz::PlaybackOptions opt;
+  opt.speed = speed;
+  viz::RecordedSession session(loaded.recording, opt);
+  try {
+    viz::AppOptions app;
+    app.title = "labtwin - " + rec.run.scenario + " (" + rec.run.source + ")";
+    viz::run_app(session, app);
+  } catch (const std::runtime_error& e) {
+    std::cerr << "labtwin gui: " << e.what() << " (is there a display? try xvfb-run)\n";
+    return kBadInput;
+  }
+  return kOk;
+}
+
+}  // namespace
 
 int gui_command(const GuiFlags& f) {
   double speed = 0.0;
@@ -54,6 +122,16 @@ int gui_command(const GuiFlags& f) {
   if (f.screenshot.empty() != f.at.empty()) {
     std::cerr << "labtwin gui: --screenshot and --at go together\n";
     return kBadInput;
+  }
+  const std::filesystem::path input(f.scenario);
+  const auto ext = input.extension().string();
+  if (is_hdf5_file(input) || ext == ".h5" || ext == ".hdf5") {
+    if (!f.variant.empty()) {
+      std::cerr << "labtwin gui: --variant applies to scenarios; " << f.scenario
+                << " is a results file (its variant is the one it ran)\n";
+      return kBadInput;
+    }
+    return gui_recording(f, speed, width, height);
   }
   const auto loaded = f.variant.empty() ? adapters::load_scenario(f.scenario)
                                         : adapters::load_variant(f.scenario, f.variant);
@@ -116,12 +194,7 @@ int gui_command(const GuiFlags& f) {
   session.reset();  // the worker is done; stop it before rendering
   try {
     const auto ui = viz::render_screenshot(*snap, f.screenshot, width, height);
-    const auto now_us = snap->start_us + static_cast<std::int64_t>(snap->now_s * 1e6);
-    std::printf(
-        "screenshot %s at %s: freezer_plot %.0f %.0f %.0f %.0f alarm_badge %.0f %.0f %.0f %.0f\n",
-        f.screenshot.c_str(), viz::plot::format_datetime(now_us, snap->utc_offset_s).c_str(),
-        ui.freezer_plot.x, ui.freezer_plot.y, ui.freezer_plot.w, ui.freezer_plot.h,
-        ui.alarm_badge.x, ui.alarm_badge.y, ui.alarm_badge.w, ui.alarm_badge.h);
+    print_screenshot_line(f.screenshot, *snap, ui);
   } catch (const std::exception& e) {
     std::cerr << "labtwin gui: --screenshot " << f.screenshot << ": " << e.what() << "\n";
     return kBadInput;

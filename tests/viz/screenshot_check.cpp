@@ -4,12 +4,14 @@
 // (badge, site map square, alarm band) present after the alarm and absent before it.
 #include <gtest/gtest.h>
 #include <stb_image.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/theme.hpp"
@@ -23,13 +25,26 @@ struct Shot {
   Rect plot, badge;
 };
 
-// Runs labtwin gui --screenshot and parses the rectangles it prints.
-Shot take(const std::string& png, const std::string& at) {
+// Runs a shell command; returns its exit status and output (stdout and stderr).
+std::pair<int, std::string> shell(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return {-1, out};
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  const int rc = pclose(p);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+}
+
+const std::string kBiobank =
+    std::string(LABTWIN_SOURCE_DIR) + "/scenarios/biobank-freezer-failure.yaml";
+
+// Runs labtwin gui INPUT --screenshot and parses the rectangles it prints.
+Shot take(const std::string& png, const std::string& at, const std::string& input = kBiobank) {
   std::filesystem::create_directories(LABTWIN_SCREENSHOT_DIR);
   std::filesystem::remove(png);
-  const std::string cmd = std::string(LABTWIN_BINARY) + " gui " + LABTWIN_SOURCE_DIR +
-                          "/scenarios/biobank-freezer-failure.yaml --screenshot " + png + " --at " +
-                          at + " 2>&1";
+  const std::string cmd = std::string(LABTWIN_BINARY) + " gui " + input + " --screenshot " + png +
+                          " --at " + at + " 2>&1";
   Shot s;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return s;
@@ -70,21 +85,22 @@ Image load(const std::string& png) {
   return im;
 }
 
-TEST(Screenshot, BiobankBeforeAndAfterTheAlarm) {
+// The two screenshots of one input (a scenario run live, or a results.h5 played back).
+void check_before_and_after(const std::string& input, const std::string& tag) {
   const std::string dir = LABTWIN_SCREENSHOT_DIR;
   // Before: 01:00 local on 7 March (an absolute time); after: 3 h later than the alarm
   // (raised around 03:26 local), given as an offset from the 18:00 start.
-  const Shot a = take(dir + "/before.png", "2026-03-07T01:00:00+01:00");
-  const Shot b = take(dir + "/after.png", "12h30min");
+  const Shot a = take(dir + "/" + tag + "before.png", "2026-03-07T01:00:00+01:00", input);
+  const Shot b = take(dir + "/" + tag + "after.png", "12h30min", input);
   ASSERT_EQ(a.rc, 0) << a.out;
   ASSERT_EQ(b.rc, 0) << b.out;
   EXPECT_NE(a.out.find("at 2026-03-07 01:00:00"), std::string::npos) << a.out;
   EXPECT_NE(b.out.find("at 2026-03-07 06:30:00"), std::string::npos) << b.out;
-  EXPECT_GT(std::filesystem::file_size(dir + "/before.png"), 10000u);
-  EXPECT_GT(std::filesystem::file_size(dir + "/after.png"), 10000u);
+  EXPECT_GT(std::filesystem::file_size(dir + "/" + tag + "before.png"), 10000u);
+  EXPECT_GT(std::filesystem::file_size(dir + "/" + tag + "after.png"), 10000u);
 
-  const Image ia = load(dir + "/before.png");
-  const Image ib = load(dir + "/after.png");
+  const Image ia = load(dir + "/" + tag + "before.png");
+  const Image ib = load(dir + "/" + tag + "after.png");
   ASSERT_TRUE(ia.px && ib.px) << stbi_failure_reason();
   EXPECT_EQ(ia.w, 1600);
   EXPECT_EQ(ia.h, 960);
@@ -111,6 +127,56 @@ TEST(Screenshot, BiobankBeforeAndAfterTheAlarm) {
   ASSERT_GT(b.badge.w, 20);
   EXPECT_GT(ib.count(colors::kAlarm, b.badge, 6), static_cast<int>(b.badge.w * b.badge.h / 3));
   EXPECT_GT(alarm_b, 1000);
+}
+
+TEST(Screenshot, BiobankBeforeAndAfterTheAlarm) { check_before_and_after(kBiobank, ""); }
+
+// `labtwin gui results.h5`: the same two moments played back from the file a run wrote, with
+// the same checks (the recorded series are sparser than the live 1-minute grid, but the
+// saw-tooth and the alarm are there), and the file is said to be a playback.
+TEST(Screenshot, RecordedRunPlaysBackFromResultsH5) {
+  const std::string out = std::string(LABTWIN_SCREENSHOT_DIR) + "/run";
+  std::filesystem::remove_all(out);
+  const auto [rc, text] =
+      shell(std::string(LABTWIN_BINARY) + " run " + kBiobank + " --out " + out + " --quiet");
+  ASSERT_EQ(rc, 0) << text;
+  check_before_and_after(out + "/results.h5", "recorded-");
+}
+
+// Files that are not results of a run: exit 2 with a message naming the file and what is
+// wrong, and no PNG written.
+TEST(Screenshot, BadResultsFilesAreNamed) {
+  const std::string dir = LABTWIN_SCREENSHOT_DIR;
+  std::filesystem::create_directories(dir);
+  {
+    std::FILE* f = std::fopen((dir + "/text.h5").c_str(), "w");
+    ASSERT_TRUE(f);
+    std::fputs("not hdf5\n", f);
+    std::fclose(f);
+  }
+  const auto [rc1, out1] = shell(std::string(LABTWIN_BINARY) + " gui " + dir +
+                                 "/text.h5 --screenshot " + dir + "/x.png --at 1h");
+  EXPECT_EQ(rc1, 2) << out1;
+  EXPECT_NE(out1.find("text.h5: error: not an HDF5 file"), std::string::npos) << out1;
+  // A telemetry file is HDF5 with /series only: no /meta.
+  {
+    std::FILE* f = std::fopen((dir + "/t.csv").c_str(), "w");
+    ASSERT_TRUE(f);
+    std::fputs("timestamp,sensor_id,value\n2026-03-07T00:00:00Z,F-1/air_temperature,-80\n", f);
+    std::fclose(f);
+  }
+  const auto [rc2, out2] = shell(std::string(LABTWIN_BINARY) + " telemetry import " + dir +
+                                 "/t.csv --out " + dir + "/telemetry.h5 --quiet");
+  ASSERT_EQ(rc2, 0) << out2;
+  const auto [rc3, out3] = shell(std::string(LABTWIN_BINARY) + " gui " + dir +
+                                 "/telemetry.h5 --screenshot " + dir + "/x.png --at 1h");
+  EXPECT_EQ(rc3, 2) << out3;
+  EXPECT_NE(out3.find("telemetry.h5: error: /meta: no /meta group"), std::string::npos) << out3;
+  const auto [rc4, out4] = shell(std::string(LABTWIN_BINARY) + " gui " + dir +
+                                 "/missing.h5 --screenshot " + dir + "/x.png --at 1h");
+  EXPECT_EQ(rc4, 2) << out4;
+  EXPECT_NE(out4.find("missing.h5: error: no such file"), std::string::npos) << out4;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.png"));
 }
 
 TEST(Screenshot, BadArgumentsAreNamed) {

@@ -37,6 +37,8 @@ std::string format_kpi(const KpiRow& k) {
 }  // namespace
 
 void draw_kpi_panel(const Snapshot& snap, UiState& /*ui*/) {
+  // A results file stores the KPIs of the whole run only: say so rather than imply "as of now".
+  if (snap.kpis_final) ImGui::TextDisabled("final values of the recorded run");
   const ImGuiTableFlags flags =
       ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV;
   if (!ImGui::BeginTable("kpis", 2, flags)) return;

@@ -43,6 +43,10 @@ void draw_run_controls(const Snapshot& snap, UiState& ui) {
   ImGui::TextDisabled("%s  %s  day %.2f of %.2f", snap.scenario.c_str(),
                       snap.finished ? "finished" : (snap.paused ? "paused" : "running"),
                       snap.live_s / 86400.0, snap.horizon_s / 86400.0);
+  if (!snap.source.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "playback of %s", snap.source.c_str());
+  }
   if (snap.now_s < snap.live_s) {
     ImGui::SameLine();
     ImGui::TextColored({1.0f, 0.8f, 0.2f, 1.0f}, "(stored state; live %.2f h ahead)",

@@ -96,7 +96,7 @@ void TimePlot::line(std::span<const double> x, std::span<const double> y, std::u
 }
 
 void TimePlot::hline(double y, std::uint32_t color, const char* label) {
-  if (y < map_.y_lo || y > map_.y_hi) return;
+  if (!(y >= map_.y_lo && y <= map_.y_hi)) return;  // also skips unknown (NaN) limits
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float py = map_.py(y);
   // Dashed, so limits read differently from data lines.

@@ -37,7 +37,7 @@ std::string layout_path() {
 // The view the UI shows: the latest snapshot, or a keyframe composed with the latest history.
 class ViewCache {
  public:
-  const Snapshot& view(const SimSession& s, const UiState& ui) {
+  const Snapshot& view(const SnapshotSource& s, const UiState& ui) {
     latest_ = s.snapshot();
     if (ui.follow_now) return *latest_;
     const auto key = s.keyframe_at(ui.view_s);
@@ -66,7 +66,7 @@ void load_fonts(float size_px) {
   io.FontGlobalScale = size_px / 13.0f;
 }
 
-void run_app(SimSession& session, const AppOptions& options) {
+void run_app(SnapshotSource& session, const AppOptions& options) {
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) sdl_fail("SDL_Init");
   // With no display SDL may fall back to an invisible driver: say so instead of running unseen.
   const std::string driver = SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "";

@@ -5,6 +5,7 @@
 
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/sim_session.hpp"
+#include "labtwin/viz/snapshot_source.hpp"
 
 namespace labtwin::viz {
 
@@ -16,9 +17,9 @@ struct AppOptions {
   bool save_layout = true;        ///< keep window positions in the user's imgui.ini
 };
 
-/// Opens a window on the session and runs until it is closed; throws std::runtime_error
-/// naming the SDL call that failed (e.g. no display).
-void run_app(SimSession& session, const AppOptions& options);
+/// Opens a window on the source (a live SimSession or a RecordedSession) and runs until it is
+/// closed; throws std::runtime_error naming the SDL call that failed (e.g. no display).
+void run_app(SnapshotSource& session, const AppOptions& options);
 
 /// Renders `snap` at `width` x `height` with the SDL software renderer and writes a PNG to
 /// `png_path`; returns the UI state of the rendered frame (where the plot and badge were).

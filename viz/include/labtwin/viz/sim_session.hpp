@@ -13,6 +13,7 @@
 
 #include "labtwin/twin/scenario_def.hpp"
 #include "labtwin/viz/snapshot.hpp"
+#include "labtwin/viz/snapshot_source.hpp"
 
 namespace labtwin::viz {
 
@@ -36,18 +37,18 @@ struct Command {
 };
 
 /// A running lab model behind a worker thread.
-class SimSession {
+class SimSession final : public SnapshotSource {
  public:
   /// Builds the model (throws std::invalid_argument naming what is inconsistent) and starts
   /// the worker thread.
   SimSession(const twin::ScenarioDef& scenario, const SessionOptions& options = {});
   /// Stops and joins the worker.
-  ~SimSession();
+  ~SimSession() override;
   SimSession(const SimSession&) = delete;
   SimSession& operator=(const SimSession&) = delete;
 
   /// Queues a command; the worker applies commands in order before its next slice.
-  void submit(const Command& command);
+  void submit(const Command& command) override;
   /// Resumes running at the current speed.
   void play() { submit({Command::Kind::kPlay, 0.0}); }
   /// Pauses: simulated time stops.
@@ -61,9 +62,9 @@ class SimSession {
   void jump_to(double t_s) { submit({Command::Kind::kJumpTo, t_s}); }
 
   /// The latest published snapshot (never null; immutable, safe to keep).
-  std::shared_ptr<const Snapshot> snapshot() const;
+  std::shared_ptr<const Snapshot> snapshot() const override;
   /// The last keyframe at or before `t_s`, or null when there is none.
-  std::shared_ptr<const Snapshot> keyframe_at(double t_s) const;
+  std::shared_ptr<const Snapshot> keyframe_at(double t_s) const override;
   /// Blocks until a published snapshot has now_s >= t_s (or the run finished); false on timeout.
   bool wait_until(double t_s, std::chrono::milliseconds timeout) const;
   /// Blocks until every command submitted so far has been applied and published.

@@ -70,6 +70,7 @@ struct TechnicianState {
   std::string site;               ///< home site
   bool busy = false;              ///< working on a task now
   std::vector<Interval> busy_at;  ///< busy intervals so far (the last may be open: end = now)
+  std::string location = {};      ///< where now: "site/room", "travelling", "" when unknown
 };
 
 /// One item's stock levels against its policy.
@@ -112,6 +113,8 @@ struct Snapshot {
   std::vector<TechnicianState> technicians;  ///< technicians
   std::vector<ItemLevel> items;              ///< stocked items
   std::vector<double> keyframes_s;           ///< times of the stored keyframes
+  std::string source;       ///< what is shown: empty for a live model, else the results file
+  bool kpis_final = false;  ///< the KPIs are the recorded run's final values, not as of now_s
 };
 
 }  // namespace labtwin::viz
