@@ -339,7 +339,9 @@ void Microgrid::redispatch() {
   double c = 0, d = 0;
   if (grid_up_) {
     DispatchContext ctx{now_, f.served, f.pv, f.price, f.carbon, soc(), pc, pd};
-    const double sp = std::clamp(strategy_->battery_setpoint_w(ctx), -pd, pc);
+    double sp = std::clamp(strategy_->battery_setpoint_w(ctx), -pd, pc);
+    // Below the outage reserve the battery recharges at full power whatever the strategy.
+    if (cap > 0 && energy_wh_ < b.soc_reserve * cap - tol_e) sp = pc;
     c = std::max(sp, 0.0);
     d = std::max(-sp, 0.0);
     double imp = f.served + c - d - f.pv;
@@ -460,7 +462,10 @@ void Microgrid::plan_next() {
     if (l.spec.has_profile) next = std::min(next, l.spec.profile.next_change(now_));
   const auto& b = p_.battery;
   if (soc_rate_wh_per_s_ > 0) {
-    const double target = lockout_ ? b.soc_reconnect * b.capacity_wh : b.soc_max * b.capacity_wh;
+    double target = lockout_ ? b.soc_reconnect * b.capacity_wh : b.soc_max * b.capacity_wh;
+    const double reserve = b.soc_reserve * b.capacity_wh;
+    if (grid_up_ && energy_wh_ < reserve - 1e-9 * b.capacity_wh)
+      target = std::min(target, reserve);  // the forced recharge ends there
     next = std::min(next, now_ + std::max(0.0, (target - energy_wh_) / soc_rate_wh_per_s_));
   } else if (soc_rate_wh_per_s_ < 0) {
     const double floor = (grid_up_ ? b.soc_reserve : b.soc_min) * b.capacity_wh;

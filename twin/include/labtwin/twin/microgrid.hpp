@@ -45,14 +45,14 @@ struct StepSeries {
 
 /// Battery parameters (a capacity of 0 means no battery).
 struct BatteryParams {
-  double capacity_wh = 0.0;            ///< nominal capacity (Wh)
-  double soc_initial = 1.0;            ///< initial state of charge, fraction of capacity
-  double soc_min = 0.1;                ///< lower bound, fraction
-  double soc_max = 1.0;                ///< upper bound, fraction
-  double soc_reserve = 0.1;            ///< grid-connected discharge floor (outage reserve)
-  double soc_reconnect = 0.2;          ///< islanded: after hitting soc_min, discharge resumes here
-  double charge_w = 0.0;               ///< charge limit at the bus (W)
-  double discharge_w = 0.0;            ///< discharge limit at the bus (W)
+  double capacity_wh = 0.0;    ///< nominal capacity (Wh)
+  double soc_initial = 1.0;    ///< initial state of charge, fraction of capacity
+  double soc_min = 0.1;        ///< lower bound, fraction
+  double soc_max = 1.0;        ///< upper bound, fraction
+  double soc_reserve = 0.1;    ///< grid-connected floor (outage reserve), recharged from the grid
+  double soc_reconnect = 0.2;  ///< islanded: after hitting soc_min, discharge resumes here
+  double charge_w = 0.0;       ///< charge limit at the bus (W)
+  double discharge_w = 0.0;    ///< discharge limit at the bus (W)
   double charge_efficiency = 0.95;     ///< stored / drawn
   double discharge_efficiency = 0.95;  ///< delivered / withdrawn
   /// Throws std::invalid_argument naming the first invalid field.
