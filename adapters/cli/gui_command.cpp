@@ -10,11 +10,13 @@
 
 #include "commands.hpp"
 #include "gui_recording.hpp"
+#include "gui_whatif.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "labtwin/viz/app.hpp"
 #include "labtwin/viz/plot.hpp"
 #include "labtwin/viz/recording.hpp"
 #include "labtwin/viz/sim_session.hpp"
+#include "labtwin/viz/whatif.hpp"
 
 namespace labtwin::cli {
 
@@ -32,11 +34,63 @@ CLI::App* add_gui_command(CLI::App& app, GuiFlags& f) {
                   "Time of the screenshot: offset from the start (\"1h\") or a date-time "
                   "(\"2026-03-07T01:00:00+01:00\")");
   cmd->add_option("--size", f.size, "Screenshot size WxH in pixels (default 1600x960)");
+  cmd->add_option("--whatif", f.whatif,
+                  "Preset a what-if edit PATH=VALUE (variant path, e.g. policies.dispatch=edf); "
+                  "with --screenshot the comparison runs first and the What-if tab is shown")
+      ->expected(1);
+  cmd->add_option("--replications", f.replications,
+                  "Replications per side of a what-if comparison (default 10)");
   cmd->footer("Keys: space play/pause, left/right step back (stored state)/forward, f follow now.");
   return cmd;
 }
 
 namespace {
+
+// The what-if controller of a scenario with the --whatif presets applied; null (and a message
+// in `error`) when a preset is malformed.
+std::unique_ptr<viz::WhatIf> make_whatif(const adapters::TreeNode& tree,
+                                         const twin::ScenarioDef& sc, const GuiFlags& f,
+                                         std::string& error) {
+  auto params = whatif_params(tree, sc);
+  std::vector<std::pair<std::size_t, std::string>> presets;
+  for (const auto& w : f.whatif) {
+    const auto eq = w.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == w.size()) {
+      error = "--whatif: expected PATH=VALUE, got \"" + w + "\"";
+      return nullptr;
+    }
+    const std::string path = w.substr(0, eq), value = w.substr(eq + 1);
+    std::size_t i = 0;
+    while (i < params.size() && params[i].path != path) ++i;
+    if (i == params.size()) params.push_back({path, "other", path, "", {}});  // any variant path
+    presets.emplace_back(i, value);
+  }
+  const int threads = 1;  // the model's worker and the UI share the machine
+  auto w = std::make_unique<viz::WhatIf>(std::move(params), whatif_runner(tree, sc, threads));
+  for (const auto& [i, v] : presets) w->values()[i] = v;
+  w->replications = f.replications;
+  return w;
+}
+
+// Runs the preset comparison to the end (screenshots) and prints one line per KPI.
+int run_whatif_now(viz::WhatIf& w, std::size_t replications) {
+  std::string why;
+  if (!w.start(replications, why)) {
+    std::cerr << "labtwin gui: --whatif: " << why << "\n";
+    return kBadInput;
+  }
+  w.wait();
+  const auto r = w.result();
+  if (!r || !r->error.empty()) {
+    std::cerr << "labtwin gui: --whatif: " << (r ? r->error : "no result") << "\n";
+    return kBadInput;
+  }
+  for (const auto& k : r->kpis)
+    std::printf("whatif %s base %.6g +/- %.3g whatif %.6g +/- %.3g diff %.6g +/- %.3g%s\n",
+                k.name.c_str(), k.base_mean, k.base_hw, k.alt_mean, k.alt_hw, k.diff_mean,
+                k.diff_hw, k.significant ? " significant" : "");
+  return kOk;
+}
 
 // Prints where the plot and the badge were drawn (tests and docs read this line).
 void print_screenshot_line(const std::string& file, const viz::Snapshot& snap,
@@ -61,6 +115,24 @@ int gui_recording(const GuiFlags& f, double speed, int width, int height) {
   for (const auto& w : loaded.warnings)
     std::cerr << "labtwin gui: " << f.scenario << ": warning: " << w << "\n";
   const auto& rec = *loaded.recording;
+  std::unique_ptr<viz::WhatIf> whatif;
+  if (loaded.tree && loaded.scenario) {
+    std::string error;
+    whatif = make_whatif(*loaded.tree, *loaded.scenario, f, error);
+    if (!whatif) {
+      std::cerr << "labtwin gui: " << error << "\n";
+      return kBadInput;
+    }
+  } else if (!f.whatif.empty()) {
+    std::cerr << "labtwin gui: --whatif needs the run's scenario, which does not load\n";
+    return kBadInput;
+  }
+  viz::UiState seed;
+  if (!f.screenshot.empty() && whatif && !f.whatif.empty()) {
+    if (const int rc = run_whatif_now(*whatif, f.replications); rc != kOk) return rc;
+    seed.show_whatif = true;
+  }
+  seed.whatif = whatif.get();
   if (!f.screenshot.empty()) {
     std::string error;
     const double at_s = viz::parse_time_arg(f.at, rec.run.start_us, error);
@@ -75,7 +147,7 @@ int gui_recording(const GuiFlags& f, double speed, int width, int height) {
     }
     const auto snap = viz::recording_at(rec, at_s);
     try {
-      const auto ui = viz::render_screenshot(snap, f.screenshot, width, height);
+      const auto ui = viz::render_screenshot(snap, f.screenshot, width, height, seed);
       print_screenshot_line(f.screenshot, snap, ui);
     } catch (const std::exception& e) {
       std::cerr << "labtwin gui: --screenshot " << f.screenshot << ": " << e.what() << "\n";
@@ -89,6 +161,7 @@ int gui_recording(const GuiFlags& f, double speed, int width, int height) {
   try {
     viz::AppOptions app;
     app.title = "labtwin - " + rec.run.scenario + " (" + rec.run.source + ")";
+    app.whatif = whatif.get();
     viz::run_app(session, app);
   } catch (const std::runtime_error& e) {
     std::cerr << "labtwin gui: " << e.what() << " (is there a display? try xvfb-run)\n";
@@ -138,6 +211,15 @@ int gui_command(const GuiFlags& f) {
   for (const auto& d : loaded.diagnostics) std::cerr << adapters::format(d) << "\n";
   if (!loaded.ok()) return kBadInput;
   const auto& sc = *loaded.scenario;
+  std::unique_ptr<viz::WhatIf> whatif;
+  if (loaded.tree) {
+    std::string error;
+    whatif = make_whatif(*loaded.tree, sc, f, error);
+    if (!whatif) {
+      std::cerr << "labtwin gui: " << error << "\n";
+      return kBadInput;
+    }
+  }
 
   viz::SessionOptions opt;
   opt.speed = speed;
@@ -153,6 +235,7 @@ int gui_command(const GuiFlags& f) {
     try {
       viz::AppOptions app;
       app.title = "labtwin - " + sc.meta.name;
+      app.whatif = whatif.get();
       viz::run_app(*session, app);
     } catch (const std::runtime_error& e) {
       std::cerr << "labtwin gui: " << e.what() << " (is there a display? try xvfb-run)\n";
@@ -192,8 +275,14 @@ int gui_command(const GuiFlags& f) {
   }
   const auto snap = session->snapshot();
   session.reset();  // the worker is done; stop it before rendering
+  viz::UiState seed;
+  seed.whatif = whatif.get();
+  if (whatif && !f.whatif.empty()) {
+    if (const int rc = run_whatif_now(*whatif, f.replications); rc != kOk) return rc;
+    seed.show_whatif = true;
+  }
   try {
-    const auto ui = viz::render_screenshot(*snap, f.screenshot, width, height);
+    const auto ui = viz::render_screenshot(*snap, f.screenshot, width, height, seed);
     print_screenshot_line(f.screenshot, *snap, ui);
   } catch (const std::exception& e) {
     std::cerr << "labtwin gui: --screenshot " << f.screenshot << ": " << e.what() << "\n";

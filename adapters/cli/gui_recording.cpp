@@ -146,7 +146,8 @@ viz::StepSeries step_of(const adapters::TelemetrySeries* s, std::int64_t start_u
 // does not load, e.g. an include that is no longer where the run found it.
 std::optional<twin::ScenarioDef> stored_scenario(const std::string& text, const std::string& path,
                                                  const std::string& variant,
-                                                 std::vector<std::string>& warnings) {
+                                                 std::vector<std::string>& warnings,
+                                                 std::optional<adapters::TreeNode>& tree) {
   auto lr = adapters::load_scenario_string(text, path.empty() ? "scenario.yaml" : path);
   if (lr.ok() && !variant.empty() && lr.tree) {
     const auto specs = adapters::variants_of(*lr.tree);
@@ -168,6 +169,7 @@ std::optional<twin::ScenarioDef> stored_scenario(const std::string& text, const 
     warnings.push_back("the scenario stored in /meta/scenario_text does not load" + why);
     return std::nullopt;
   }
+  tree = std::move(lr.tree);
   return std::move(lr.scenario);
 }
 
@@ -271,7 +273,7 @@ LoadedRecording read_recording(const std::filesystem::path& path) {
   };
 
   LoadedRecording out;
-  out.scenario = stored_scenario(text, scenario_path, variant, out.warnings);
+  out.scenario = stored_scenario(text, scenario_path, variant, out.warnings, out.tree);
   // Entities by the signals they recorded (sorted: the set is sorted by id).
   std::vector<std::string> freezer_ids, tech_ids, skus;
   for (const auto& s : set.series) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "labtwin/adapters/scenario_tree.hpp"
 #include "labtwin/twin/scenario_def.hpp"
 #include "labtwin/viz/recording.hpp"
 
@@ -23,6 +24,7 @@ class RecordingError : public std::runtime_error {
 struct LoadedRecording {
   std::shared_ptr<const viz::Recording> recording;  ///< the run, as plain viz data
   std::optional<twin::ScenarioDef> scenario;        ///< the scenario stored in /meta, if it loads
+  std::optional<adapters::TreeNode> tree;           ///< its composed tree (variant applied)
   std::vector<std::string> warnings;                ///< e.g. the stored scenario did not load
 };
 

@@ -143,6 +143,34 @@ TEST(Screenshot, RecordedRunPlaysBackFromResultsH5) {
   check_before_and_after(out + "/results.h5", "recorded-");
 }
 
+// What-if on the real evaluation engine: making the empty spare unit a second backup (the
+// scenario's own `two-backups` variant, whose `expect:` says 85 boxes rescued) rescues all 85
+// boxes instead of 50, in every replication (the rescue is deterministic: CI half-width 0), and
+// the What-if tab is what the screenshot shows (no freezer plot drawn).
+TEST(Screenshot, WhatIfComparesOnTheSweepEngine) {
+  const std::string dir = LABTWIN_SCREENSHOT_DIR;
+  std::filesystem::create_directories(dir);
+  const auto [rc, out] =
+      shell(std::string(LABTWIN_BINARY) + " gui " + kBiobank + " --screenshot " + dir +
+            "/whatif.png --at 12h30min" + " --whatif 'sites[0].freezers[SPARE-1].backup=true'" +
+            " --replications 3");
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("whatif samples_rescued base 50 +/- 0 whatif 85 +/- 0 diff 35 +/- 0 "
+                     "significant"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("whatif samples_stranded base 35 +/- 0 whatif 0 +/- 0"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("freezer_plot 0 0 0 0"), std::string::npos) << out;
+  EXPECT_GT(std::filesystem::file_size(dir + "/whatif.png"), 10000u);
+  // A path the scenario does not have: exit 2 naming it.
+  const auto [rc2, out2] =
+      shell(std::string(LABTWIN_BINARY) + " gui " + kBiobank + " --screenshot " + dir +
+            "/x.png --at 1h" + " --whatif 'technicians[nobody].count=3' --replications 2");
+  EXPECT_EQ(rc2, 2) << out2;
+  EXPECT_NE(out2.find("nobody"), std::string::npos) << out2;
+}
+
 // Files that are not results of a run: exit 2 with a message naming the file and what is
 // wrong, and no PNG written.
 TEST(Screenshot, BadResultsFilesAreNamed) {

@@ -3,6 +3,7 @@
 
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/theme.hpp"
+#include "labtwin/viz/whatif.hpp"
 
 namespace labtwin::viz {
 namespace {
@@ -17,6 +18,7 @@ bool begin_tile(const char* name, float x, float y, float w, float h) {
 }  // namespace
 
 void draw_frame(const Snapshot& snap, UiState& ui, float width, float height) {
+  ui.freezer_plot = {};  // set again only if the freezer plot is drawn (its tab may be hidden)
   if (ui.theme_dirty) {
     apply_theme(ui.dark, 1.0f);
     ui.theme_dirty = false;
@@ -51,7 +53,27 @@ void draw_frame(const Snapshot& snap, UiState& ui, float width, float height) {
   ImGui::End();
   if (begin_tile("KPIs", 0, top_h + body * 0.55f, left_w, body * 0.45f)) draw_kpi_panel(snap, ui);
   ImGui::End();
-  if (begin_tile("Freezer", left_w, top_h, mid_w, body * 0.62f)) draw_freezer_panel(snap, ui);
+  if (begin_tile("Freezer", left_w, top_h, mid_w, body * 0.62f)) {
+    if (ui.whatif == nullptr) {
+      draw_freezer_panel(snap, ui);
+    } else if (ImGui::BeginTabBar("centre")) {
+      if (ImGui::BeginTabItem("Freezer")) {
+        draw_freezer_panel(snap, ui);
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Lots")) {
+        draw_lots_panel(snap, ui);
+        ImGui::EndTabItem();
+      }
+      const ImGuiTabItemFlags sel = ui.show_whatif ? ImGuiTabItemFlags_SetSelected : 0;
+      ui.show_whatif = false;
+      if (ImGui::BeginTabItem("What-if", nullptr, sel)) {
+        draw_whatif_panel(*ui.whatif);
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+  }
   ImGui::End();
   if (begin_tile("Technicians", left_w, top_h + body * 0.62f, mid_w, body * 0.38f))
     draw_technicians_panel(snap, ui);

@@ -60,6 +60,13 @@ void draw_freezer_panel(const Snapshot& snap, UiState& ui) {
   ImGui::Text("compressor duty %.0f %%   door openings %zu",
               100.0 * covered_fraction(h.compressor, lo, snap.now_s > lo ? snap.now_s : hi),
               h.door.size());
+  // The risk to what is inside: when the payload reaches its damage limit at today's warming.
+  if (const WarmingRisk risk = warming_risk(f); risk.seconds_to_damage > 0.0 && !f.damaged) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kAlarmLimit),
+                       "damage limit in %s (%+.1f K/h)",
+                       format_value(risk.seconds_to_damage, "s").c_str(), risk.rate_c_per_h);
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(100);
   static constexpr const char* kSpans[] = {"all", "6 h", "24 h"};

@@ -8,20 +8,25 @@
 #include "labtwin/viz/panels.hpp"
 
 namespace labtwin::viz {
-namespace {
+namespace {}  // namespace
 
-std::string format_kpi(const KpiRow& k) {
+std::string format_value(double value, const std::string& unit) {
+  const struct {
+    double value;
+    const std::string& unit;
+  } k{value, unit};
   char buf[64];
   if (!std::isfinite(k.value)) return "-";  // e.g. no fault yet: no time to alarm
   if (k.unit == "s") {
-    const double s = k.value;
+    const double s = std::abs(k.value);
+    const char* sign = k.value < 0 ? "-" : "";  // differences of durations may be negative
     if (s >= 3600.0)
-      std::snprintf(buf, sizeof buf, "%.0f h %02.0f min", std::floor(s / 3600.0),
+      std::snprintf(buf, sizeof buf, "%s%.0f h %02.0f min", sign, std::floor(s / 3600.0),
                     std::floor(std::fmod(s, 3600.0) / 60.0));
     else if (s >= 60.0)
-      std::snprintf(buf, sizeof buf, "%.1f min", s / 60.0);
+      std::snprintf(buf, sizeof buf, "%s%.1f min", sign, s / 60.0);
     else
-      std::snprintf(buf, sizeof buf, "%.1f s", s);
+      std::snprintf(buf, sizeof buf, "%s%.1f s", sign, s);
   } else if (k.unit == "ratio") {
     std::snprintf(buf, sizeof buf, "%.1f %%", 100.0 * k.value);
   } else if (k.unit == "J") {
@@ -33,6 +38,10 @@ std::string format_kpi(const KpiRow& k) {
   }
   return buf;
 }
+
+namespace {
+
+std::string format_kpi(const KpiRow& k) { return format_value(k.value, k.unit); }
 
 }  // namespace
 

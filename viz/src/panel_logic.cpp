@@ -111,6 +111,28 @@ double covered_fraction(const std::vector<Interval>& intervals, double lo, doubl
   return sum / (hi - lo);
 }
 
+WarmingRisk warming_risk(const FreezerState& f, double window_s) {
+  WarmingRisk r;
+  const auto& t = f.history.t_s;
+  const auto& v = f.history.payload_c;
+  const std::size_t n = std::min(t.size(), v.size());
+  if (n < 2 || !std::isfinite(f.damage_c)) return r;
+  // The payload's mean rate over the last `window_s` (from the last sample at or before the
+  // window's start, so a sparse recording still gives a rate).
+  const double end = t[n - 1];
+  std::size_t i = static_cast<std::size_t>(
+      std::upper_bound(t.begin(), t.begin() + static_cast<long>(n), end - window_s) - t.begin());
+  i = i == 0 ? 0 : i - 1;
+  if (i >= n - 1 || !(end > t[i])) return r;
+  r.rate_c_per_h = (v[n - 1] - v[i]) / (end - t[i]) * 3600.0;
+  if (v[n - 1] >= f.damage_c) {
+    r.seconds_to_damage = 0.0;
+  } else if (r.rate_c_per_h > 1e-6) {
+    r.seconds_to_damage = (f.damage_c - v[n - 1]) / r.rate_c_per_h * 3600.0;
+  }
+  return r;
+}
+
 std::uint32_t status_color(FreezerStatus s) {
   switch (s) {
     case FreezerStatus::kOk:

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "labtwin/adapters/recorder.hpp"
+#include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/sim/simulation.hpp"
 #include "labtwin/twin/lab_model.hpp"
 
@@ -272,6 +273,34 @@ struct SimSession::Worker final : adapters::SampleSink {
       c.busy = !t.busy_at.empty() && t.busy_at.back().end_s < 0.0;
       if (with_history) c.busy_at = closed_at(t.busy_at, now_s);
       s.technicians.push_back(std::move(c));
+    }
+    // Lots with stock and open orders from the ledger (ids in creation order: deterministic).
+    namespace inv = core::inventory;
+    const auto& books = model.ledger().state();
+    s.has_ledger = true;
+    for (std::size_t i = 0; i < books.lot_count(); ++i) {
+      const inv::LotId id{static_cast<std::uint32_t>(i)};
+      const auto& lot = books.lot(id);
+      if (lot.on_hand <= inv::kQtyEpsilon) continue;
+      LotRow r;
+      r.code = lot.code;
+      r.sku = books.item(lot.sku).sku;
+      if (books.valid(lot.location)) {
+        const auto unit = books.location(lot.location).unit;
+        if (books.valid(unit)) r.unit = books.location(unit).code;
+      }
+      r.quantity = lot.on_hand;
+      if (lot.expiry) r.expiry_s = static_cast<double>(lot.expiry->us - s.start_us) / 1e6;
+      r.released = lot.qc == inv::QcState::Released;
+      s.lots.push_back(std::move(r));
+    }
+    for (std::size_t i = 0; i < books.po_count(); ++i) {
+      const inv::PoId id{static_cast<std::uint32_t>(i)};
+      const auto& po = books.po(id);
+      // On order: requested .. shipped (as SkuBook::open_pos).
+      if (po.state > inv::PoState::Shipped) continue;
+      s.open_orders.push_back({"PO-" + std::to_string(i), books.item(po.sku).sku, po.supplier,
+                               std::string(inv::to_string(po.state)), po.quantity});
     }
     for (const auto& it : items) {
       ItemLevel l = it;

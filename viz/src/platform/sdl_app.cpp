@@ -100,6 +100,7 @@ void run_app(SnapshotSource& session, const AppOptions& options) {
   ImGui_ImplSDLRenderer_Init(renderer);
 
   UiState ui;
+  ui.whatif = options.whatif;
   ViewCache cache;
   bool done = false;
   while (!done) {
@@ -135,8 +136,8 @@ void run_app(SnapshotSource& session, const AppOptions& options) {
   SDL_Quit();
 }
 
-UiState render_screenshot(const Snapshot& snap, const std::string& png_path, int width,
-                          int height) {
+UiState render_screenshot(const Snapshot& snap, const std::string& png_path, int width, int height,
+                          const UiState& initial) {
   if (width < 200 || height < 200 || width > 8192 || height > 8192)
     throw std::invalid_argument("screenshot size " + std::to_string(width) + "x" +
                                 std::to_string(height) + " outside 200..8192 px");
@@ -156,7 +157,7 @@ UiState render_screenshot(const Snapshot& snap, const std::string& png_path, int
   io.MousePos = {-1e9f, -1e9f};  // no hover readouts
   load_fonts(16.0f);
   ImGui_ImplSDLRenderer_Init(renderer);
-  UiState ui;
+  UiState ui = initial;
   // Auto-sized table columns settle after a couple of frames; keep the last one.
   for (int frame = 0; frame < 3; ++frame) {
     ImGui_ImplSDLRenderer_NewFrame();

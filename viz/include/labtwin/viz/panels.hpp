@@ -10,6 +10,8 @@
 
 namespace labtwin::viz {
 
+class WhatIf;
+
 /// A screen rectangle in pixels (for tests and screenshot checks).
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;  ///< top-left corner and size
@@ -35,6 +37,8 @@ struct UiState {
   /// Event log cache: filtered rows for (version, size, filters) so a frame does not refilter.
   std::vector<std::size_t> event_rows;
   std::string event_rows_key;  ///< what event_rows were computed for
+  WhatIf* whatif = nullptr;    ///< the what-if controller (null: no what-if tab)
+  bool show_whatif = false;    ///< select the what-if tab in the next frame (screenshots)
 };
 
 /// Keys relevant to the shortcuts, sampled once per frame.
@@ -63,6 +67,22 @@ long pick_freezer(const Snapshot& snap, const std::string& selected);
 /// Fraction of [lo, hi] covered by the (time-ordered, non-overlapping) intervals.
 double covered_fraction(const std::vector<Interval>& intervals, double lo, double hi);
 
+/// How fast a freezer's payload warms and when it reaches its damage limit at that rate.
+struct WarmingRisk {
+  double rate_c_per_h = 0.0;        ///< mean payload rate over the window, K/h (> 0: warming)
+  double seconds_to_damage = -1.0;  ///< s until the damage limit at that rate (0: there; <0: never)
+};
+
+/// The payload's warming over the last `window_s` of its history (linear extrapolation to the
+/// damage limit).
+WarmingRisk warming_risk(const FreezerState& f, double window_s = 3600.0);
+
+/// Indices of the lots expiring by now + `within_s` (expired ones included), soonest first.
+std::vector<std::size_t> lots_near_expiry(const Snapshot& snap, double within_s);
+
+/// A value in its KPI unit: durations as h/min/s, ratios as %, J as kWh, counts plain.
+std::string format_value(double value, const std::string& unit);
+
 /// The colour of a freezer status.
 std::uint32_t status_color(FreezerStatus s);
 
@@ -76,8 +96,10 @@ void draw_event_log(const Snapshot& snap, UiState& ui);
 void draw_kpi_panel(const Snapshot& snap, UiState& ui);
 /// Technicians: Gantt of busy intervals.
 void draw_technicians_panel(const Snapshot& snap, UiState& ui);
-/// Inventory: levels against s and S.
+/// Inventory: levels against s and S, open purchase orders, lots near expiry.
 void draw_inventory_panel(const Snapshot& snap, UiState& ui);
+/// The lots inside the selected freezer with their risk (warming, expiry).
+void draw_lots_panel(const Snapshot& snap, UiState& ui);
 /// Site map: sites, rooms and freezers coloured by status; click selects.
 void draw_site_map(const Snapshot& snap, UiState& ui);
 

@@ -85,6 +85,25 @@ struct ItemLevel {
   double order_up_to = -1;    ///< S (negative: none)
 };
 
+/// A lot (one container) with stock, from the stock ledger.
+struct LotRow {
+  std::string code;       ///< lot code
+  std::string sku;        ///< item SKU
+  std::string unit;       ///< storage unit (freezer) holding it, "" when in none
+  double quantity = 0.0;  ///< on hand, in the item's unit
+  double expiry_s = -1;   ///< expiry, s since start (negative: none)
+  bool released = false;  ///< QC released (else quarantined or rejected)
+};
+
+/// An open purchase order.
+struct OrderRow {
+  std::string po;         ///< "PO-<n>"
+  std::string sku;        ///< item
+  std::string supplier;   ///< supplier (free text)
+  std::string state;      ///< requested, approved, ordered, shipped
+  double quantity = 0.0;  ///< ordered quantity
+};
+
 /// A site with its rooms (for the site map).
 struct SiteInfo {
   std::string id;                  ///< site id
@@ -113,6 +132,9 @@ struct Snapshot {
   std::vector<TechnicianState> technicians;  ///< technicians
   std::vector<ItemLevel> items;              ///< stocked items
   std::vector<double> keyframes_s;           ///< times of the stored keyframes
+  std::vector<LotRow> lots;                  ///< lots with stock (ledger order)
+  std::vector<OrderRow> open_orders;         ///< purchase orders still open
+  bool has_ledger = false;                   ///< lots and orders are known (live model)
   std::string source;       ///< what is shown: empty for a live model, else the results file
   bool kpis_final = false;  ///< the KPIs are the recorded run's final values, not as of now_s
 };
