@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "dtn_command.hpp"
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "sweep_command.hpp"
 #ifdef LABTWIN_HAS_GUI
@@ -99,6 +100,9 @@ int main(int argc, char** argv) {
   CLI::App* gui = add_gui_command(app, gui_flags);
 #endif
 
+  DtnRoutesFlags dtn_flags;
+  CLI::App* dtn_routes = add_dtn_command(app, dtn_flags);
+
   auto* version = app.add_subcommand("version", "Print the labtwin version");
 
   PolicySsFlags ss;
@@ -142,6 +146,7 @@ int main(int argc, char** argv) {
       return kOk;
     }
     if (*ss_cmd) return policy_ss_command(ss);
+    if (*dtn_routes) return dtn_routes_command(dtn_flags, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "labtwin: internal error: " << e.what() << "\n";
     return kInternalError;
