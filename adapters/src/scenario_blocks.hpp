@@ -31,4 +31,12 @@ void check_instruments(const TreeNode& root, const KnownIds& known, std::vector<
 /// Extracts `instruments:` into `sc.instruments`.
 void extract_instruments(const TreeNode& root, twin::ScenarioDef& sc);
 
+// `microgrid:` (scenario_microgrid.cpp, docs/twins/microgrid.md)
+/// The schema of the `microgrid:` block.
+SchemaNode microgrid_schema();
+/// Cross-reference checks of `microgrid:` (sites, freezers, SoC limits, job windows).
+void check_microgrid(const TreeNode& root, const KnownIds& known, std::vector<Diagnostic>& out);
+/// Extracts `microgrid:` into `sc.microgrid`.
+void extract_microgrid(const TreeNode& root, twin::ScenarioDef& sc);
+
 }  // namespace labtwin::adapters::detail

@@ -263,6 +263,10 @@ SchemaNode build_schema() {
       opt("instruments", detail::instruments_schema(), "",
           "shared instruments: bookings, breakdowns, runs consuming stock (docs/instruments.md)",
           "{types: [{id: sequencer, demand: {rate: 3/d}}]}"),
+      opt("microgrid", detail::microgrid_schema(), "",
+          "site microgrids (PV, battery, grid, generator) coupled to the freezers "
+          "(docs/twins/microgrid.md)",
+          "{sites: [{site: biobank, battery: {capacity: 200kWh}}]}"),
       opt("policies", std::move(policies), "", "operational policies", "{dispatch: edf}"),
       opt("telemetry", std::move(telemetry), "",
           "recorded telemetry replayed into the twin (docs/telemetry.md)", "{file: data/t.csv}"),

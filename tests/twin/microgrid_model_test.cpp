@@ -166,6 +166,28 @@ TEST(MicrogridIslanded, ShedsTheLowestClassFirst) {
   EXPECT_NEAR(rt[0].second, 2 * kH, 1e-9);  // the critical load never lost power
 }
 
+// islanded_min_priority drops the lower classes as soon as the grid fails, even with power to
+// spare, and doubles the critical load's ride-through here: (E0 - Emin) x eta_d / P.
+TEST(MicrogridIslanded, LowClassesDroppedAtIslanding) {
+  MicrogridParams p;
+  p.battery.capacity_wh = 20'000;
+  p.battery.soc_min = 0.0;
+  p.battery.soc_reserve = 1.0;
+  p.battery.charge_w = p.battery.discharge_w = 10'000;
+  p.battery.discharge_efficiency = 1.0;
+  p.islanded_min_priority = 2;
+  p.outages = {{0.0, 20 * kH}};
+  Microgrid mg(std::move(p), nullptr);
+  const auto crit = mg.add_load(spec("crit", 3, true, 2000));
+  const auto hvac = mg.add_load(spec("hvac", 1, false, 2000));
+  mg.set_demand(crit, 2000);
+  mg.set_demand(hvac, 2000);
+  EXPECT_TRUE(mg.powered(crit));
+  EXPECT_FALSE(mg.powered(hvac));
+  mg.advance_to(20 * kH);
+  EXPECT_NEAR(mg.ride_through().at(0).second, 20'000.0 / 2000 * kH, 1e-6);  // 10 h, not 5 h
+}
+
 // The generator: requested when the islanded bus cannot carry the load, on the bus after its
 // start delay, burning f0 x rated + f1 x output litres per hour (HOMER's linear fuel curve).
 TEST(MicrogridGenerator, StartDelayAndLinearFuelCurve) {

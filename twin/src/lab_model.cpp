@@ -57,6 +57,7 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
   build_technicians();
   build_items();
   build_instruments();
+  build_microgrid();
   schedule_incidents();
   setup_replay();
   build_signals();
@@ -237,6 +238,7 @@ void LabModel::Impl::reschedule(std::size_t f) {
       fz.next = sim.schedule_at(
           at, [this, f] { on_thermal(f); }, 0, kFreezerThermal, static_cast<std::uint32_t>(f));
   }
+  if (microgrid) microgrid_freezer_changed(f);
   publish_freezer(f);  // every change of a freezer's inputs or state ends here
 }
 
@@ -834,6 +836,7 @@ RunResult LabModel::Impl::result() const {
       {"sensor_gaps", d.sensor_gaps, "count", "replayed sensors silent longer than max_gap"},
   };
   if (instruments) append_instrument_kpis(r.kpis);
+  if (microgrid) append_microgrid_kpis(r.kpis);
   return r;
 }
 

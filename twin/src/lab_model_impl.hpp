@@ -54,6 +54,8 @@ enum Kind : std::uint32_t {
   kReplayAmbient,
   kSensorGap,
   kWarmup,
+  kMicrogrid,
+  kMicrogridJob,
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
@@ -350,6 +352,19 @@ struct LabModel::Impl {
   void append_instrument_kpis(std::vector<Kpi>& kpis) const;
   std::map<std::uint32_t, std::size_t> item_of_sku;  // SkuId index -> items index
   std::unique_ptr<InstrumentModel> instruments;
+
+  // Site microgrids (absent without `microgrid.sites`; lab_microgrid.cpp): every freezer's
+  // compressor is a load on its site's grid, cut off when the bus cannot carry it.
+  struct MicrogridGlue;
+  struct MicrogridGlueDeleter {
+    void operator()(MicrogridGlue* p) const;
+  };
+  void build_microgrid();
+  void microgrid_freezer_changed(std::size_t f);
+  void microgrid_settle(std::size_t site);
+  void microgrid_job(std::size_t job, bool on);
+  void append_microgrid_kpis(std::vector<Kpi>& kpis) const;
+  std::unique_ptr<MicrogridGlue, MicrogridGlueDeleter> microgrid;
 };
 
 }  // namespace labtwin::twin

@@ -308,13 +308,14 @@ void Microgrid::redispatch() {
     for (std::size_t i : order_) {
       auto& l = loads_[i];
       bool fits = false;
-      if (!(blocked && l.spec.priority < blocked_class) && capacity > tol_p) {
+      if (!(blocked && l.spec.priority < blocked_class) && capacity > tol_p &&
+          l.spec.priority >= p_.islanded_min_priority) {
         const double need = l.connected ? l.demand : std::max(l.demand, l.spec.rated_w);
         fits = served + need <= capacity + tol_p;
       }
       if (fits) {
         served += l.demand;
-      } else if (!blocked) {
+      } else if (!blocked && l.spec.priority >= p_.islanded_min_priority) {
         blocked = true;
         blocked_class = l.spec.priority;
       }

@@ -155,13 +155,14 @@ struct LoadSpec {
 
 /// Everything about a site microgrid but its loads.
 struct MicrogridParams {
-  double pv_kwp = 0.0;                               ///< PV peak power (kW at 1000 W/m2)
-  double pv_derate = 0.8;                            ///< PV system derate, 0..1
-  StepSeries irradiance;                             ///< global horizontal irradiance (W/m2)
-  BatteryParams battery;                             ///< battery
-  GeneratorParams generator;                         ///< generator (rated_w = 0: none)
-  std::vector<std::pair<double, double>> outages;    ///< grid outages [start, end) (s)
-  bool export_allowed = true;                        ///< surplus may be exported
+  double pv_kwp = 0.0;                             ///< PV peak power (kW at 1000 W/m2)
+  double pv_derate = 0.8;                          ///< PV system derate, 0..1
+  StepSeries irradiance;                           ///< global horizontal irradiance (W/m2)
+  BatteryParams battery;                           ///< battery
+  GeneratorParams generator;                       ///< generator (rated_w = 0: none)
+  std::vector<std::pair<double, double>> outages;  ///< grid outages [start, end) (s)
+  int islanded_min_priority = 0;  ///< islanded, loads of lower classes are dropped at once
+  bool export_allowed = true;     ///< surplus may be exported
   StepSeries price = StepSeries::flat(0.2);          ///< import price per kWh
   StepSeries export_price = StepSeries::flat(0.05);  ///< export price per kWh
   StepSeries carbon = StepSeries::flat(0.3);         ///< grid kg CO2 per kWh

@@ -97,6 +97,7 @@ struct BaseLoadDef {
 struct SheddingDef {
   int freezer_priority = 2;                    ///< class of every freezer of the site
   int critical_priority = 3;                   ///< classes >= this count as critical
+  int islanded_min_priority = 0;               ///< islanded: lower classes dropped at once
   std::vector<std::string> critical_freezers;  ///< freezer ids in the critical class
 };
 

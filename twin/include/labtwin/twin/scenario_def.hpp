@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "labtwin/sim/time.hpp"
+#include "labtwin/twin/microgrid_def.hpp"
 
 namespace labtwin::twin {
 
@@ -354,6 +355,7 @@ struct ScenarioDef {
   std::vector<ItemDef> items;              ///< `items:`
   std::vector<IncidentDef> incidents;      ///< `incidents:`
   InstrumentsDef instruments;              ///< `instruments:`
+  MicrogridDef microgrid;                  ///< `microgrid:` (docs/twins/microgrid.md)
   PoliciesDef policies;                    ///< `policies:`
   TelemetryDef telemetry;                  ///< `telemetry:`
   OutputsDef outputs;                      ///< `outputs:`
