@@ -3,8 +3,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
+#include "labtwin/viz/map_layout.hpp"
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/theme.hpp"
 
@@ -19,9 +21,110 @@ struct Placed {
   std::size_t freezer;
 };
 
+constexpr std::size_t kMaxGraphNodes = 600;
+
+void draw_grid_map(const Snapshot& snap, UiState& ui);
+
+// The graph view: the layout is computed once per graph shape and kept (the graph is static).
+void draw_graph_map(const Snapshot& snap, UiState& ui) {
+  struct Cache {
+    std::string key;
+    MapGraph graph;
+    std::vector<MapPoint> pos;
+  };
+  static thread_local Cache cache;
+  const std::string key = snap.scenario + "|" + std::to_string(snap.sites.size()) + "|" +
+                          std::to_string(snap.freezers.size()) + "|" +
+                          std::to_string(snap.map_nodes.size()) + "|" +
+                          std::to_string(snap.map_edges.size());
+  if (key != cache.key) {
+    cache.graph = lab_graph(snap);
+    cache.pos = layout_graph(cache.graph, 7);
+    cache.key = key;
+  }
+  const auto& g = cache.graph;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float w = std::max(avail.x, 100.0f), h = std::max(avail.y, 100.0f);
+  const float pad = 14.0f;
+  const auto at = [&](std::size_t i) {
+    return ImVec2(origin.x + pad + cache.pos[i].x * (w - 2 * pad),
+                  origin.y + pad + cache.pos[i].y * (h - 2 * pad));
+  };
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const ImU32 edge = ImGui::GetColorU32(ImGuiCol_Border);
+  for (const auto& e : g.edges)
+    dl->AddLine(at(e.a), at(e.b), e.kind == "contains" ? edge : colors::kSetpoint,
+                e.kind == "contains" ? 1.0f : 2.0f);
+  // Labels right of the node, or left of it when they would leave the panel.
+  const auto label_at = [&](ImVec2 p, float r, const std::string& label) {
+    const float tw = ImGui::CalcTextSize(label.c_str()).x;
+    const float x = p.x + r + 3 + tw > origin.x + w ? p.x - r - 3 - tw : p.x + r + 3;
+    return ImVec2(x, p.y - 8);
+  };
+  const long sel = pick_freezer(snap, ui.selected_freezer);
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  long hovered = -1;
+  const std::uint32_t other[] = {colors::kOk, colors::kDoor, colors::kAlarm};
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+    const auto& n = g.nodes[i];
+    const ImVec2 p = at(i);
+    const float r = n.kind == "freezer" ? 6.0f : n.kind == "site" ? 9.0f : 5.0f;
+    if (n.freezer >= 0) {
+      const auto& f = snap.freezers[static_cast<std::size_t>(n.freezer)];
+      dl->AddRectFilled({p.x - r, p.y - r}, {p.x + r, p.y + r}, status_color(status_of(f)), 2.0f);
+      if (f.backup) dl->AddRect({p.x - 3, p.y - 3}, {p.x + 3, p.y + 3}, text);
+      if (n.freezer == sel)
+        dl->AddRect({p.x - r - 2, p.y - r - 2}, {p.x + r + 2, p.y + r + 2}, text, 2.0f, 0, 2.0f);
+    } else if (n.kind == "site" || n.kind == "room") {
+      dl->AddCircleFilled(p, r, n.kind == "site" ? text : dim);
+      if (n.kind == "site") dl->AddText(label_at(p, r, n.label), text, n.label.c_str());
+    } else {  // other twins' nodes: a diamond in their status colour, labelled
+      const ImU32 c = other[std::min<std::uint8_t>(n.status, 2)];
+      dl->AddQuadFilled({p.x, p.y - r - 2}, {p.x + r + 2, p.y}, {p.x, p.y + r + 2},
+                        {p.x - r - 2, p.y}, c);
+      dl->AddText(label_at(p, r, n.label), dim, n.label.c_str());
+    }
+    if (std::abs(m.x - p.x) <= r + 1 && std::abs(m.y - p.y) <= r + 1)
+      hovered = static_cast<long>(i);
+  }
+  ImGui::InvisibleButton("##sitegraph", {w, h});
+  if (ImGui::IsItemHovered() && hovered >= 0) {
+    const auto& n = g.nodes[static_cast<std::size_t>(hovered)];
+    if (n.freezer >= 0) {
+      const auto& f = snap.freezers[static_cast<std::size_t>(n.freezer)];
+      ImGui::SetTooltip("%s (%s/%s)\nair %.1f C, payload %.1f C%s%s%s", f.id.c_str(),
+                        f.site.c_str(), f.room.c_str(), f.air_c, f.payload_c,
+                        f.alarm ? "\nALARM" : "", f.failed ? "\ncompressor failed" : "",
+                        f.backup ? "\nbackup unit" : "");
+      if (ImGui::IsItemClicked()) ui.selected_freezer = f.id;
+    } else {
+      ImGui::SetTooltip("%s: %s", n.kind.c_str(), n.label.empty() ? n.id.c_str() : n.label.c_str());
+    }
+  }
+}
+
 }  // namespace
 
 void draw_site_map(const Snapshot& snap, UiState& ui) {
+  // The graph view up to a few hundred nodes (the layout is quadratic); the grid beyond.
+  const std::size_t nodes = snap.freezers.size() + snap.map_nodes.size() + snap.sites.size();
+  const bool graph_ok = nodes <= kMaxGraphNodes;
+  if (graph_ok) {
+    ImGui::Checkbox("graph layout", &ui.map_graph);
+    if (ui.map_graph) {
+      draw_graph_map(snap, ui);
+      return;
+    }
+  }
+  draw_grid_map(snap, ui);
+}
+
+namespace {
+
+void draw_grid_map(const Snapshot& snap, UiState& ui) {
   static thread_local std::vector<Placed> placed;
   placed.clear();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -95,5 +198,7 @@ void draw_site_map(const Snapshot& snap, UiState& ui) {
     }
   }
 }
+
+}  // namespace
 
 }  // namespace labtwin::viz

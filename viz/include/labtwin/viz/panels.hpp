@@ -38,6 +38,7 @@ struct UiState {
   std::vector<std::size_t> event_rows;
   std::string event_rows_key;  ///< what event_rows were computed for
   WhatIf* whatif = nullptr;    ///< the what-if controller (null: no what-if tab)
+  bool map_graph = true;       ///< site map: graph layout (else the sites/rooms grid)
   bool show_whatif = false;    ///< select the what-if tab in the next frame (screenshots)
 };
 

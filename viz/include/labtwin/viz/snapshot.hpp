@@ -104,6 +104,20 @@ struct OrderRow {
   double quantity = 0.0;  ///< ordered quantity
 };
 
+/// A node another twin adds to the site map (supplier, hub, DTN node, microgrid bus, ...).
+struct MapNodeInfo {
+  std::string id;           ///< unique id
+  std::string kind;         ///< "supplier", "hub", "dtn_node", ...
+  std::string label;        ///< display name
+  std::uint8_t status = 0;  ///< 0 ok, 1 degraded, 2 down
+};
+
+/// An edge another twin adds to the site map, by node ids (sites and freezers included).
+struct MapEdgeInfo {
+  std::string a, b;  ///< node ids
+  std::string kind;  ///< "lane", "link", ...
+};
+
 /// A site with its rooms (for the site map).
 struct SiteInfo {
   std::string id;                  ///< site id
@@ -135,6 +149,8 @@ struct Snapshot {
   std::vector<LotRow> lots;                  ///< lots with stock (ledger order)
   std::vector<OrderRow> open_orders;         ///< purchase orders still open
   bool has_ledger = false;                   ///< lots and orders are known (live model)
+  std::vector<MapNodeInfo> map_nodes;        ///< extra site-map nodes from other twins
+  std::vector<MapEdgeInfo> map_edges;        ///< extra site-map edges from other twins
   std::string source;       ///< what is shown: empty for a live model, else the results file
   bool kpis_final = false;  ///< the KPIs are the recorded run's final values, not as of now_s
 };
