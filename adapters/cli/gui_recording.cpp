@@ -20,6 +20,7 @@
 #include "labtwin/adapters/scenario_loader.hpp"
 #include "labtwin/adapters/telemetry.hpp"
 #include "labtwin/twin/lab_model.hpp"
+#include "labtwin/viz/sim_session.hpp"
 
 namespace labtwin::cli {
 namespace {
@@ -308,6 +309,7 @@ LoadedRecording read_recording(const std::filesystem::path& path) {
         run.freezers.push_back(std::move(st));
       }
     }
+    viz::add_twin_map(sc, run);
     for (const auto& it : sc.items) {
       viz::ItemLevel l;
       l.sku = it.sku;

@@ -63,6 +63,8 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
   s.source = run.source;
   s.kpis_final = true;
   s.sites = run.sites;
+  s.map_nodes = run.map_nodes;
+  s.map_edges = run.map_edges;
   s.kpis = run.kpis;
   // Events up to t (the tail), and the freezer facts they carry.
   const auto end = std::upper_bound(run.events.begin(), run.events.end(), t,

@@ -61,6 +61,8 @@ struct SimSession::Worker final : adapters::SampleSink {
   std::vector<TechnicianState> techs;
   std::vector<ItemLevel> items;
   std::vector<SiteInfo> sites;
+  std::vector<MapNodeInfo> map_nodes;  // other twins' site-map nodes (static)
+  std::vector<MapEdgeInfo> map_edges;
   std::vector<sim::SignalId> air_sig, payload_sig;
   std::size_t events_seen = 0;
   std::unique_ptr<adapters::Recorder> recorder;
@@ -85,6 +87,12 @@ struct SimSession::Worker final : adapters::SampleSink {
       }
     }
     payload_t.resize(freezers.size());
+    {
+      Snapshot extra;
+      add_twin_map(scenario, extra);
+      map_nodes = std::move(extra.map_nodes);
+      map_edges = std::move(extra.map_edges);
+    }
     auto& table = model.signals();
     air_sig.assign(freezers.size(), 0);
     payload_sig.assign(freezers.size(), 0);
@@ -221,6 +229,8 @@ struct SimSession::Worker final : adapters::SampleSink {
     s.horizon_s = seconds_of(model.horizon());
     s.finished = now >= model.horizon();
     s.sites = sites;
+    s.map_nodes = map_nodes;
+    s.map_edges = map_edges;
     s.freezers.reserve(freezers.size());
     for (std::size_t i = 0; i < freezers.size(); ++i) {
       const auto& src = freezers[i];
@@ -314,6 +324,19 @@ struct SimSession::Worker final : adapters::SampleSink {
     return s;
   }
 };
+
+void add_twin_map(const twin::ScenarioDef& sc, Snapshot& snap) {
+  const auto add = [&](const std::string& site, const std::string& part, const char* kind) {
+    snap.map_nodes.push_back({site + "/" + part, kind, site + " " + part, 0});
+    snap.map_edges.push_back({site, site + "/" + part, "power"});
+  };
+  for (const auto& m : sc.microgrid.sites) {
+    add(m.site, "grid", "grid");
+    add(m.site, "pv", "pv");
+    add(m.site, "battery", "battery");
+    if (m.generator) add(m.site, "generator", "generator");
+  }
+}
 
 SimSession::SimSession(const twin::ScenarioDef& scenario, const SessionOptions& options)
     : worker_(std::make_unique<Worker>(scenario, options)), options_(options) {
