@@ -28,6 +28,7 @@ struct LabModel::Impl::MicrogridGlue {
     Microgrid grid;
     std::vector<std::size_t> load_freezer;  // per load: freezer index or kNone
     sim::EventId next{};
+    double next_at = -1.0;  // model time of the scheduled event (-1: none)
     double capacity_wh = 0;
     Site(std::size_t s, const SiteMicrogridDef* d, Microgrid g)
         : site(s), def(d), grid(std::move(g)) {}
@@ -359,6 +360,11 @@ void LabModel::Impl::microgrid_freezer_changed(std::size_t f) {
   auto& g = *microgrid;
   const std::size_t s = g.freezer_site[f];
   if (s == kNone) return;
+  // Most changes of a freezer (doors, ambient) leave its draw as it was: nothing to do.
+  const auto& m = freezers[f].model;
+  const double want =
+      m.thermostat_demand() && !m.compressor_failed() ? m.params().electrical_power_w : 0.0;
+  if (!g.busy && want == g.sites[s].grid.demand(g.freezer_load[f])) return;
   g.dirty.push_back(f);
   if (!g.busy) microgrid_settle(s);
 }
@@ -406,11 +412,16 @@ void LabModel::Impl::microgrid_settle(std::size_t s) {
     if (round == 999) throw std::logic_error("microgrid: load switching does not settle");
   }
   g.busy = false;
+  // Reschedule only when the model's next event moved (most load changes leave it).
+  const double t = site.grid.next_event();
+  const bool due = std::isfinite(t) && t <= end.seconds();
+  if (due && t == site.next_at && site.next_at > now_s()) return;
   sim.cancel(site.next);
   site.next = {};
-  const double t = site.grid.next_event();
-  if (std::isfinite(t) && t <= end.seconds()) {
+  site.next_at = -1.0;
+  if (due) {
     const sim::Time at = std::max(sim.now(), sim::Time::from_seconds(t));
+    site.next_at = t;
     site.next = sim.schedule_at(
         at, [this, s] { microgrid_settle(s); }, 0, kMicrogrid, static_cast<std::uint32_t>(s));
   }
