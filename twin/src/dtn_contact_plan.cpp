@@ -16,7 +16,7 @@ void ContactPlan::finalize() {
   std::stable_sort(contacts.begin(), contacts.end(), [](const Contact& a, const Contact& b) {
     return std::tie(a.start, a.id, a.from, a.to) < std::tie(b.start, b.id, b.from, b.to);
   });
-  nodes.clear();
+  // Nodes already listed stay (a node may have no contact yet); contacts and ranges add theirs.
   for (const auto& c : contacts) {
     nodes.push_back(c.from);
     nodes.push_back(c.to);

@@ -47,7 +47,8 @@ struct ContactPlan {
 
   /// Index of `n` in `nodes`, or nodes.size() when absent.
   std::size_t node_index(NodeId n) const;
-  /// Sorts contacts and derives `nodes` (call after editing contacts by hand).
+  /// Sorts contacts; `nodes` becomes the sorted union of the nodes already listed and those
+  /// of the contacts and ranges (call after editing contacts by hand).
   void finalize();
 };
 
