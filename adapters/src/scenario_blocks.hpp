@@ -39,4 +39,12 @@ void check_microgrid(const TreeNode& root, const KnownIds& known, std::vector<Di
 /// Extracts `microgrid:` into `sc.microgrid`.
 void extract_microgrid(const TreeNode& root, twin::ScenarioDef& sc);
 
+// `supply:` (scenario_supply.cpp, docs/twins/supply-chain.md)
+/// The schema of the `supply:` block.
+SchemaNode supply_schema();
+/// Cross-reference checks of `supply:` (nodes, lanes, SKUs, routes, disruption targets).
+void check_supply(const TreeNode& root, const KnownIds& known, std::vector<Diagnostic>& out);
+/// Extracts `supply:` into `sc.supply`.
+void extract_supply(const TreeNode& root, twin::ScenarioDef& sc);
+
 }  // namespace labtwin::adapters::detail

@@ -266,6 +266,7 @@ void check_references(const TreeNode& root, std::vector<Diagnostic>& out) {
   // Blocks in their own files (scenario_blocks.hpp) check against these.
   const KnownIds known{sites_known, freezers_known, shifts_known, skus_known, all_ids};
   check_instruments(root, known, out);
+  check_supply(root, known, out);
   check_microgrid(root, known, out);
 }
 
@@ -322,6 +323,7 @@ twin::ScenarioDef extract_scenario(const TreeNode& root) {
   for (const auto& i : items(&root, "items")) sc.items.push_back(item(i));
   for (const auto& i : items(&root, "incidents")) sc.incidents.push_back(incident(i));
   extract_instruments(root, sc);
+  extract_supply(root, sc);
   extract_microgrid(root, sc);
   const TreeNode* pol = get(&root, "policies");
   using D = twin::DispatchPolicy;

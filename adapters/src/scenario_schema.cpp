@@ -263,6 +263,9 @@ SchemaNode build_schema() {
       opt("instruments", detail::instruments_schema(), "",
           "shared instruments: bookings, breakdowns, runs consuming stock (docs/instruments.md)",
           "{types: [{id: sequencer, demand: {rate: 3/d}}]}"),
+      opt("supply", detail::supply_schema(), "",
+          "supply-chain network: suppliers, hubs, lanes, disruptions (docs/twins/supply-chain.md)",
+          "{suppliers: [{id: acme}], lanes: [{from: acme, to: lab}]}"),
       opt("microgrid", detail::microgrid_schema(), "",
           "site microgrids (PV, battery, grid, generator) coupled to the freezers "
           "(docs/twins/microgrid.md)",

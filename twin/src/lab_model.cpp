@@ -55,6 +55,7 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
   if (replay) gap_mode = replay->gap_mode;
   build_sites();
   build_technicians();
+  build_supply();  // before the items: their first reviews may order through it
   build_items();
   build_instruments();
   build_microgrid();
@@ -635,7 +636,8 @@ void LabModel::Impl::finish(std::size_t ti) {
   const bool called_in = !t.calendar.on_shift(clock.now()) && dispatcher.technician(t.id).on_call;
   if (called_in) dispatcher.technician_available(t.id);
   if (info.kind == core::TicketKind::ReceivingQc) {
-    auto r = ledger.execute(inv::ReleaseQc{.lot = info.lot});
+    auto r = info.reject ? ledger.execute(inv::RejectQc{.lot = info.lot})
+                         : ledger.execute(inv::ReleaseQc{.lot = info.lot});
     if (!r.ok())
       log.publish({clock.now(), "qc.release_rejected", items[info.item].def.sku, r.reason});
     released(info.item);
@@ -836,6 +838,7 @@ RunResult LabModel::Impl::result() const {
       {"sensor_gaps", d.sensor_gaps, "count", "replayed sensors silent longer than max_gap"},
   };
   if (instruments) append_instrument_kpis(r.kpis);
+  if (supply) append_supply_kpis(r.kpis);
   if (microgrid) append_microgrid_kpis(r.kpis);
   return r;
 }

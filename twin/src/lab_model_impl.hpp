@@ -56,6 +56,7 @@ enum Kind : std::uint32_t {
   kWarmup,
   kMicrogrid,
   kMicrogridJob,
+  kSupply,  // supply network events (target: sub-kind << 24 | index)
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
@@ -190,6 +191,7 @@ struct TicketInfo {
   std::size_t item = 0;          // the item concerned (receiving QC)
   inv::LotId lot = inv::kNoLot;  // the lot to inspect (receiving QC)
   bool arrived = false;
+  bool reject = false;  // receiving QC rejects the lot (supply: temperature excursion)
 };
 
 /// One stocked item at its demand site: demand, replenishment and service accounting.
@@ -365,6 +367,19 @@ struct LabModel::Impl {
   void microgrid_job(std::size_t job, bool on);
   void append_microgrid_kpis(std::vector<Kpi>& kpis) const;
   std::unique_ptr<MicrogridGlue, MicrogridGlueDeleter> microgrid;
+
+  // Supply-chain network (absent without `supply`; lab_supply.cpp): items with a sourcing entry
+  // order through it instead of their lead_time. Declared last: destroyed first.
+  struct SupplyGlue;
+  struct SupplyGlueDeleter {
+    void operator()(SupplyGlue* p) const;
+  };
+  void build_supply();
+  bool order_through_supply(std::size_t i, double quantity);  // false: not network-sourced
+  double supply_on_order(std::size_t i) const;
+  void supply_stock_changed(std::size_t i);
+  void append_supply_kpis(std::vector<Kpi>& kpis) const;
+  std::unique_ptr<SupplyGlue, SupplyGlueDeleter> supply;
 };
 
 }  // namespace labtwin::twin

@@ -189,7 +189,7 @@ void LabModel::Impl::review(std::size_t i) {
   auto& it = items[i];
   core::InventoryPosition pos;
   pos.on_hand = ledger.state().on_hand(it.sku, it.site_loc);
-  pos.on_order = ledger.state().on_order(it.sku, it.site_loc);
+  pos.on_order = ledger.state().on_order(it.sku, it.site_loc) + supply_on_order(i);
   pos.backorders = it.backorders;
   pos.reserved = ledger.state().reserved(it.sku, it.site_loc);
   const double q = it.policy->order_quantity(pos, clock.now());
@@ -197,6 +197,7 @@ void LabModel::Impl::review(std::size_t i) {
 }
 
 void LabModel::Impl::place_order(std::size_t i, double quantity) {
+  if (order_through_supply(i, quantity)) return;  // sourced through the supply network
   auto& it = items[i];
   auto r = ledger.execute(inv::RequestPo{.sku = it.sku,
                                          .quantity = quantity,
@@ -287,6 +288,7 @@ void LabModel::Impl::update_stockout(std::size_t i) {
     it.stockout_seconds += now_s() - it.stockout_since;
     it.stockout_since = -1.0;
   }
+  supply_stock_changed(i);
   publish_item(i);
 }
 
@@ -299,7 +301,7 @@ ItemStatus LabModel::Impl::status_of(std::size_t i) const {
   ItemStatus s;
   s.on_hand = ledger.state().on_hand(it.sku, it.site_loc);
   s.available = ledger.available(it.sku, it.site_loc);
-  s.on_order = ledger.state().on_order(it.sku, it.site_loc);
+  s.on_order = ledger.state().on_order(it.sku, it.site_loc) + supply_on_order(i);
   s.backorders = it.backorders;
   s.orders = it.orders;
   s.demand = it.demand;

@@ -14,6 +14,7 @@
 
 #include "labtwin/sim/time.hpp"
 #include "labtwin/twin/microgrid_def.hpp"
+#include "labtwin/twin/supply_def.hpp"
 
 namespace labtwin::twin {
 
@@ -356,6 +357,7 @@ struct ScenarioDef {
   std::vector<IncidentDef> incidents;      ///< `incidents:`
   InstrumentsDef instruments;              ///< `instruments:`
   MicrogridDef microgrid;                  ///< `microgrid:` (docs/twins/microgrid.md)
+  SupplyDef supply;                        ///< `supply:` (docs/twins/supply-chain.md)
   PoliciesDef policies;                    ///< `policies:`
   TelemetryDef telemetry;                  ///< `telemetry:`
   OutputsDef outputs;                      ///< `outputs:`
