@@ -330,6 +330,12 @@ void add_twin_map(const twin::ScenarioDef& sc, Snapshot& snap) {
     snap.map_nodes.push_back({site + "/" + part, kind, site + " " + part, 0});
     snap.map_edges.push_back({site, site + "/" + part, "power"});
   };
+  // Supply network: suppliers and hubs as nodes, lanes (supplier, hub or site ids) as edges.
+  for (const auto& x : sc.supply.suppliers) snap.map_nodes.push_back({x.id, "supplier", x.id, 0});
+  for (const auto& h : sc.supply.hubs)
+    snap.map_nodes.push_back({h.id, "hub", h.name.empty() ? h.id : h.name, 0});
+  for (const auto& l : sc.supply.lanes)
+    snap.map_edges.push_back({l.from, l.to, l.open ? "lane" : "lane_closed"});
   for (const auto& m : sc.microgrid.sites) {
     add(m.site, "grid", "grid");
     add(m.site, "pv", "pv");

@@ -56,7 +56,10 @@ void draw_graph_map(const Snapshot& snap, UiState& ui) {
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 edge = ImGui::GetColorU32(ImGuiCol_Border);
   for (const auto& e : g.edges)
-    dl->AddLine(at(e.a), at(e.b), e.kind == "contains" ? edge : colors::kSetpoint,
+    dl->AddLine(at(e.a), at(e.b),
+                e.kind == "contains"      ? edge
+                : e.kind == "lane_closed" ? colors::kFailed
+                                          : colors::kSetpoint,
                 e.kind == "contains" ? 1.0f : 2.0f);
   // Labels right of the node, or left of it when they would leave the panel.
   const auto label_at = [&](ImVec2 p, float r, const std::string& label) {

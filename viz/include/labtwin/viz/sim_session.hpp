@@ -90,8 +90,9 @@ class SimSession final : public SnapshotSource {
   std::thread thread_;
 };
 
-/// Adds the site-map nodes and edges of the scenario's other twins to `snap` (each site
-/// microgrid: its grid connection, PV, battery and generator, linked to the site).
+/// Adds the site-map nodes and edges of the scenario's other twins to `snap`: the supply
+/// network (suppliers, hubs, lanes) and each site microgrid (grid connection, PV, battery,
+/// generator, linked to the site).
 void add_twin_map(const twin::ScenarioDef& scenario, Snapshot& snap);
 
 /// The state at a keyframe with the latest history and events clipped to the keyframe's time:
