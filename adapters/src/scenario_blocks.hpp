@@ -47,4 +47,12 @@ void check_supply(const TreeNode& root, const KnownIds& known, std::vector<Diagn
 /// Extracts `supply:` into `sc.supply`.
 void extract_supply(const TreeNode& root, twin::ScenarioDef& sc);
 
+// `dtn:` (scenario_dtn.cpp, docs/twins/dtn.md)
+/// The schema of the `dtn:` block.
+SchemaNode dtn_schema();
+/// Cross-reference checks of `dtn:` (sites, nodes, passes).
+void check_dtn(const TreeNode& root, const KnownIds& known, std::vector<Diagnostic>& out);
+/// Extracts `dtn:` into `sc.dtn`.
+void extract_dtn(const TreeNode& root, twin::ScenarioDef& sc);
+
 }  // namespace labtwin::adapters::detail

@@ -268,6 +268,7 @@ void check_references(const TreeNode& root, std::vector<Diagnostic>& out) {
   check_instruments(root, known, out);
   check_supply(root, known, out);
   check_microgrid(root, known, out);
+  check_dtn(root, known, out);
 }
 
 twin::ScenarioDef extract_scenario(const TreeNode& root) {
@@ -325,6 +326,7 @@ twin::ScenarioDef extract_scenario(const TreeNode& root) {
   extract_instruments(root, sc);
   extract_supply(root, sc);
   extract_microgrid(root, sc);
+  extract_dtn(root, sc);
   const TreeNode* pol = get(&root, "policies");
   using D = twin::DispatchPolicy;
   using P = twin::PickingPolicy;

@@ -56,6 +56,7 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
   build_sites();
   build_technicians();
   build_supply();  // before the items: their first reviews may order through it
+  build_dtn();  // before the items: their first reviews may send requests
   build_items();
   build_instruments();
   build_microgrid();
@@ -293,6 +294,7 @@ void LabModel::Impl::raise_alarm(std::size_t f) {
   publish_freezer(f);
   if (auto k = open_fault[f]; k && std::isnan(faults[*k].alarm)) faults[*k].alarm = now_s();
   open_ticket(core::TicketKind::AlarmResponse, f, 0, true, "freezer", kDiagnoseSeconds);
+  if (dtn) dtn_alarm(f);
 }
 
 void LabModel::Impl::write_off(std::size_t f) {
@@ -840,6 +842,7 @@ RunResult LabModel::Impl::result() const {
   if (instruments) append_instrument_kpis(r.kpis);
   if (supply) append_supply_kpis(r.kpis);
   if (microgrid) append_microgrid_kpis(r.kpis);
+  if (dtn) append_dtn_kpis(r.kpis);
   return r;
 }
 

@@ -57,6 +57,7 @@ enum Kind : std::uint32_t {
   kMicrogrid,
   kMicrogridJob,
   kSupply,  // supply network events (target: sub-kind << 24 | index)
+  kDtn,  // DTN bundle events (lab_dtn.cpp)
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause
@@ -380,6 +381,16 @@ struct LabModel::Impl {
   void supply_stock_changed(std::size_t i);
   void append_supply_kpis(std::vector<Kpi>& kpis) const;
   std::unique_ptr<SupplyGlue, SupplyGlueDeleter> supply;
+  // DTN links (absent without `dtn:`): remote sites' requests, alarms and telemetry travel to
+  // HQ as bundles (lab_dtn.cpp).
+  struct DtnGlue;
+  std::shared_ptr<DtnGlue> dtn;
+  void build_dtn();
+  bool dtn_defer_order(std::size_t i, double quantity);  // true: the request is a bundle
+  void dtn_order_at_hq(std::size_t i, inv::PoId po, double quantity);
+  void dtn_alarm(std::size_t f);
+  void dtn_telemetry(std::size_t site);
+  void append_dtn_kpis(std::vector<Kpi>& kpis) const;
 };
 
 }  // namespace labtwin::twin

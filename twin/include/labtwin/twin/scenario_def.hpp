@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "labtwin/sim/time.hpp"
+#include "labtwin/twin/dtn_def.hpp"
 #include "labtwin/twin/microgrid_def.hpp"
 #include "labtwin/twin/supply_def.hpp"
 
@@ -357,6 +358,7 @@ struct ScenarioDef {
   std::vector<IncidentDef> incidents;      ///< `incidents:`
   InstrumentsDef instruments;              ///< `instruments:`
   MicrogridDef microgrid;                  ///< `microgrid:` (docs/twins/microgrid.md)
+  DtnDef dtn;                              ///< `dtn:` (docs/twins/dtn.md)
   SupplyDef supply;                        ///< `supply:` (docs/twins/supply-chain.md)
   PoliciesDef policies;                    ///< `policies:`
   TelemetryDef telemetry;                  ///< `telemetry:`
