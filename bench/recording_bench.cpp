@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -26,6 +27,12 @@ namespace la = labtwin::adapters;
 namespace lt = labtwin::twin;
 
 namespace {
+
+double thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -56,13 +63,16 @@ int main(int argc, char** argv) {
 
   double plain = 1e30, memory = 1e30, results = 1e30;
   double phase_run = 1e30, phase_tables = 1e30, phase_commit = 1e30;
+  double cpu_plain = 1e30, cpu_main = 1e30, cpu_writer = 1e30;
   std::uint64_t samples = 0, events = 0;
   std::uintmax_t bytes = 0;
   for (int r = 0; r < reps; ++r) {
     auto t0 = std::chrono::steady_clock::now();
     if (only.empty() || only == "plain") {
+      const double c0 = thread_cpu();
       const auto base = lt::run_scenario(sc, opt);
       plain = std::min(plain, seconds_since(t0));
+      cpu_plain = std::min(cpu_plain, thread_cpu() - c0);
       events = base.events;
     }
     t0 = std::chrono::steady_clock::now();
@@ -86,6 +96,7 @@ int main(int argc, char** argv) {
       bytes = std::filesystem::file_size(dir / "results.h5");
       // The same, phase by phase: the run with its recording, the tables, the commit.
       t0 = std::chrono::steady_clock::now();
+      const double c0 = thread_cpu();
       lt::LabModel model(sc, opt);
       la::ResultsWriter writer(dir / "phases.h5");
       la::ResultsSink sink(writer, model.start_us());
@@ -104,6 +115,8 @@ int main(int argc, char** argv) {
       t0 = std::chrono::steady_clock::now();
       writer.commit();
       phase_commit = std::min(phase_commit, seconds_since(t0));
+      cpu_main = std::min(cpu_main, thread_cpu() - c0);
+      cpu_writer = std::min(cpu_writer, writer.writer_cpu_seconds());
     }
   }
   std::filesystem::remove_all(dir);
@@ -120,5 +133,9 @@ int main(int argc, char** argv) {
       "    phases: run + recording + background writes %.3f s, tables %.3f s, commit "
       "(short series, close, fsync, rename) %.3f s\n",
       phase_run, phase_tables, phase_commit);
+  std::printf(
+      "    CPU: plain run %.3f s; recorded run: main thread %.3f s (%.2f x), writer thread %.3f "
+      "s (%.2f x): on two idle cores the wall ratio is about max(main, writer) / plain\n",
+      cpu_plain, cpu_main, cpu_main / cpu_plain, cpu_writer, cpu_writer / cpu_plain);
   return 0;
 }

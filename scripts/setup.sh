@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libgtest-dev libbenchmark-dev
       libboost-graph-dev libeigen3-dev libhdf5-dev hdf5-tools libyaml-cpp-dev libtbb-dev
-      libcli11-dev nlohmann-json3-dev clang-14 libclang-rt-14-dev libopenmpi-dev openmpi-bin
+      libcli11-dev nlohmann-json3-dev libdeflate-dev clang-14 libclang-rt-14-dev libopenmpi-dev
+      openmpi-bin
       python3-h5py python3-pandas python3-matplotlib)
 if [[ "${1:-}" == "--gui" || "${LABTWIN_GUI:-0}" == 1 ]]; then
   pkgs+=(libsdl2-dev libimgui-dev libstb-dev xvfb xauth imagemagick)

@@ -74,6 +74,8 @@ class ResultsWriter {
   void drain();
   /// Samples appended so far (over all series).
   std::size_t samples() const;
+  /// CPU time of the writer thread, in seconds, once it has ended (after commit()); 0 before.
+  double writer_cpu_seconds() const;
 
  private:
   struct Impl;
