@@ -266,7 +266,8 @@ SchemaNode build_schema() {
       opt("dtn", detail::dtn_schema(), "",
           "DTN links from remote sites to HQ: contact plan, bundles, resupply windows "
           "(docs/twins/dtn.md)",
-          "{hq: hq, nodes: [{node: 1, site: hq}, {node: 2, site: station}], passes: [{from: 2, to: 1, every: 8h, duration: 12min}]}"),
+          "{hq: hq, nodes: [{node: 1, site: hq}, {node: 2, site: station}], passes: [{from: 2, to: "
+          "1, every: 8h, duration: 12min}]}"),
       opt("supply", detail::supply_schema(), "",
           "supply-chain network: suppliers, hubs, lanes, disruptions (docs/twins/supply-chain.md)",
           "{suppliers: [{id: acme}], lanes: [{from: acme, to: lab}]}"),

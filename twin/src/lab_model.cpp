@@ -56,7 +56,7 @@ LabModel::Impl::Impl(const ScenarioDef& s, const RunOptions& o)
   build_sites();
   build_technicians();
   build_supply();  // before the items: their first reviews may order through it
-  build_dtn();  // before the items: their first reviews may send requests
+  build_dtn();     // before the items: their first reviews may send requests
   build_items();
   build_instruments();
   build_microgrid();

@@ -57,7 +57,7 @@ enum Kind : std::uint32_t {
   kMicrogrid,
   kMicrogridJob,
   kSupply,  // supply network events (target: sub-kind << 24 | index)
-  kDtn,  // DTN bundle events (lab_dtn.cpp)
+  kDtn,     // DTN bundle events (lab_dtn.cpp)
 };
 
 constexpr double kDiagnoseSeconds = 10 * 60.0;  ///< alarm response: find the cause

@@ -198,7 +198,7 @@ void LabModel::Impl::review(std::size_t i) {
 
 void LabModel::Impl::place_order(std::size_t i, double quantity) {
   if (dtn && dtn_defer_order(i, quantity)) return;  // remote site: the request travels
-  if (order_through_supply(i, quantity)) return;  // sourced through the supply network
+  if (order_through_supply(i, quantity)) return;    // sourced through the supply network
   auto& it = items[i];
   auto r = ledger.execute(inv::RequestPo{.sku = it.sku,
                                          .quantity = quantity,

@@ -62,7 +62,8 @@ void draw_freezer_panel(const Snapshot& snap, UiState& ui) {
               h.door.size());
   // The risk to what is inside: when the payload reaches its damage limit at today's warming
   // (within a day: the thermostat's saw-tooth alone extrapolates to weeks, which is noise).
-  if (const WarmingRisk risk = warming_risk(f); risk.seconds_to_damage > 0.0 && risk.seconds_to_damage < 86400.0 && !f.damaged) {
+  if (const WarmingRisk risk = warming_risk(f);
+      risk.seconds_to_damage > 0.0 && risk.seconds_to_damage < 86400.0 && !f.damaged) {
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colors::kAlarmLimit),
                        "damage limit in %s (%+.1f K/h)",
