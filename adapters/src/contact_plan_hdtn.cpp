@@ -10,8 +10,9 @@ twin::dtn::ContactPlan parse_hdtn_contact_plan(std::string_view text, std::strin
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() reads "[json.exception.parse_error.101] parse error at line L, column C: ...".
+  } catch (const nlohmann::json::exception& e) {
+    // e.what() reads "[json.exception.parse_error.101] parse error at line L, column C: ..."
+    // (or out_of_range.406 "number overflow parsing '1e999'" for a number beyond a double).
     std::string msg = e.what();
     if (const auto k = msg.find("] "); k != std::string::npos) msg = msg.substr(k + 2);
     throw ContactPlanError(file, 0, "", "not valid JSON: " + msg);

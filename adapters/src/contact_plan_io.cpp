@@ -1,8 +1,10 @@
 // Contact plans: the error type, format detection, file loading and the fuzz entry point.
 #include "labtwin/adapters/contact_plan_io.hpp"
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace labtwin::adapters {
 namespace {
@@ -40,6 +42,13 @@ twin::dtn::ContactPlan parse_contact_plan(std::string_view text, std::string_vie
 }
 
 twin::dtn::ContactPlan load_contact_plan(const std::filesystem::path& file) {
+  // Only regular files of sane size (a device or FIFO named by a scenario would never end).
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec) && !std::filesystem::is_regular_file(file, ec))
+    throw ContactPlanError(file.string(), 0, "", "not a regular file");
+  constexpr std::uintmax_t kMaxBytes = std::uintmax_t{1} << 30;
+  if (const auto n = std::filesystem::file_size(file, ec); !ec && n > kMaxBytes)
+    throw ContactPlanError(file.string(), 0, "", "larger than 1 GiB");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ContactPlanError(file.string(), 0, "", "cannot open the contact plan");
   std::stringstream ss;

@@ -231,6 +231,15 @@ TEST(ContactPlanIon, ErrorsNameFileAndLine) {
             "p.ion:1: error: a contact: confidence must be in (0, 1]");
 }
 
+std::string error_of_file(const std::string& file) {
+  try {
+    (void)load_contact_plan(file);
+  } catch (const ContactPlanError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 TEST(ContactPlanHdtn, ErrorsNameTheJsonPath) {
   const std::string ok = R"({"contact":0,"source":1,"dest":2,"startTime":0,"endTime":10,)"
                          R"("rateBitsPerSec":8,"owlt":1})";
@@ -251,10 +260,15 @@ TEST(ContactPlanHdtn, ErrorsNameTheJsonPath) {
   EXPECT_EQ(error_of(R"({"links": []})", "p.json"), "p.json: error: contacts: missing");
   const std::string syntax = error_of("{\"contacts\": [\n  {,\n]}", "p.json");
   EXPECT_EQ(syntax.rfind("p.json: error: not valid JSON: parse error at line 2", 0), 0u) << syntax;
+  // Found by the contact_plan_fuzz target: a number beyond a double is a JSON error too (the
+  // JSON library reports it as out_of_range, not as a parse error).
+  EXPECT_EQ(error_of(R"({"contacts": [{"startTime": 511e308}]})", "p.json"),
+            "p.json: error: not valid JSON: number overflow parsing '511e308'");
   const auto p = parse_hdtn_contact_plan("{\"contacts\":[" + ok + "]}", "p.json");
   ASSERT_EQ(p.contacts.size(), 1u);
   EXPECT_DOUBLE_EQ(p.contacts[0].rate, 1);  // 8 bit/s = 1 B/s
   EXPECT_THROW(load_contact_plan("/nonexistent/plan.json"), ContactPlanError);
+  EXPECT_EQ(error_of_file("/dev/zero"), "/dev/zero: error: not a regular file");
 }
 
 // Robustness: corrupted plans raise ContactPlanError or parse; nothing else (the same
