@@ -1,8 +1,10 @@
 // The `dtn:` block (docs/twins/dtn.md): schema, cross-reference checks, extraction.
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
 
+#include "labtwin/adapters/contact_plan_io.hpp"
 #include "labtwin/sim/units.hpp"
 #include "scenario_blocks.hpp"
 #include "schema_build.hpp"
@@ -29,16 +31,17 @@ SchemaNode dtn_schema() {
       opt("owlt", non_negative(K::duration, "0s"), "0s", "one-way light time", "250ms"),
       opt("both_ways", kind(K::boolean), "true", "also `to` -> `from` at the same times", "false"),
   });
-  auto resupply = map_of({
-      opt("first", non_negative(K::duration, "0s"), "14d", "first window after the start", "3w"),
-      req("every", positive(K::duration, "0s"), "time between windows", "6w"),
-  });
   return map_of({
       req("hq", kind(K::identifier), "headquarters site (one of `sites`)", "hq"),
       req("nodes", seq_of(std::move(node)), "DTN nodes; a site at most once",
           "[{node: 1, site: hq}, {node: 2, site: station}, {node: 3}]"),
-      req("passes", seq_of(std::move(pass)), "the contact plan: periodic passes",
+      opt("passes", seq_of(std::move(pass)), "",
+          "periodic passes (with or instead of `plan`; one of the two is required)",
           "[{from: 2, to: 3, every: 8h, duration: 12min}]"),
+      opt("plan", kind(K::string), "",
+          "contact-plan file, ION text or HDTN JSON (relative to the scenario file); relative "
+          "times count from the scenario start, absolute ones are dated",
+          "plans/relay.ion"),
       opt("storage", bytes(), "10000000", "bundle storage per node, bytes", "200000"),
       opt("loss", ranged(K::fraction, 0.0, 1.0, "0..1 (0%..100%)"), "0",
           "loss probability per transmission", "5%"),
@@ -51,9 +54,6 @@ SchemaNode dtn_schema() {
       opt("telemetry_size", bytes(), "50000", "bytes of a telemetry summary bundle", "100000"),
       opt("telemetry_every", non_negative(K::duration, "0s"), "1d",
           "telemetry summaries per remote site (0s: none)", "12h"),
-      opt("resupply", std::move(resupply), "",
-          "windows in which orders reach the remote sites (absent: after the lead time)",
-          "{first: 2w, every: 6w}"),
   });
 }
 
@@ -78,6 +78,20 @@ void check_dtn(const TreeNode& root, const KnownIds& known, std::vector<Diagnost
     out.push_back(
         Diagnostic{get(block, "hq")->location, Severity::error, "dtn.hq",
                    "headquarters site `" + text(block, "hq") + "` has no node in dtn.nodes"});
+  if (const TreeNode* plan = get(block, "plan"); plan != nullptr && plan->is_scalar()) {
+    try {
+      const auto p = load_contact_plan(resolve_path(block, "plan"));
+      if (p.epoch_unix != 0 && get(get(&root, "clock"), "start") == nullptr)
+        out.push_back(Diagnostic{plan->location, Severity::error, "dtn.plan",
+                                 "the plan gives dated (absolute) times: set clock.start"});
+    } catch (const ContactPlanError& e) {
+      out.push_back(Diagnostic{plan->location, Severity::error, "dtn.plan",
+                               std::string("cannot import the contact plan: ") + e.what()});
+    }
+  } else if (items(block, "passes").empty() && get(block, "hq") != nullptr) {
+    out.push_back(Diagnostic{block->location, Severity::error, "dtn",
+                             "no contacts: give `passes`, a `plan` file, or both"});
+  }
   const auto& passes = items(block, "passes");
   for (std::size_t i = 0; i < passes.size(); ++i) {
     const std::string p = "dtn.passes[" + std::to_string(i) + "]";
@@ -130,11 +144,20 @@ void extract_dtn(const TreeNode& root, twin::ScenarioDef& sc) {
   d.alarm_size = size("alarm_size", d.alarm_size);
   d.telemetry_size = size("telemetry_size", d.telemetry_size);
   d.telemetry_every = duration(b, "telemetry_every", d.telemetry_every);
-  if (const TreeNode* r = get(b, "resupply")) {
-    twin::DtnResupplyDef rs;
-    rs.first = duration(r, "first", rs.first);
-    rs.every = duration(r, "every", rs.every);
-    d.resupply = rs;
+  if (get(b, "plan") != nullptr) {
+    // Plan time 0 is the scenario start, unless the plan is dated (absolute ION times): then
+    // its contacts keep their dates. Contacts over before the start are dropped.
+    d.plan_file = resolve_path(b, "plan");
+    const twin::dtn::ContactPlan plan = load_contact_plan(d.plan_file);
+    const double shift = plan.epoch_unix != 0 && sc.clock.start_us
+                             ? plan.epoch_unix - static_cast<double>(*sc.clock.start_us) * 1e-6
+                             : 0.0;
+    for (const auto& c : plan.contacts) {
+      const double start = std::max(c.start + shift, 0.0), end = c.end + shift;
+      if (!(end > start)) continue;
+      d.plan.push_back({c.from, c.to, sim::Time::from_seconds(start), sim::Time::from_seconds(end),
+                        c.rate, sim::Time::from_seconds(c.owlt), c.confidence});
+    }
   }
 }
 

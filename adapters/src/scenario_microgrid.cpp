@@ -171,17 +171,6 @@ namespace {
 
 constexpr double kJPerKwh = 3.6e6;
 
-// A file name relative to the scenario file that names it.
-std::string resolve(const TreeNode* map, std::string_view key) {
-  const TreeNode* v = get(map, key);
-  if (v == nullptr || !v->is_scalar()) return {};
-  const std::filesystem::path p(v->scalar);
-  if (p.is_absolute() || v->location.file.empty()) return p.generic_string();
-  return (std::filesystem::path(v->location.file).parent_path() / p)
-      .lexically_normal()
-      .generic_string();
-}
-
 twin::SiteMicrogridDef site_def(const TreeNode& n) {
   using Q = units::Quantity;
   twin::SiteMicrogridDef d;
@@ -197,7 +186,7 @@ twin::SiteMicrogridDef site_def(const TreeNode& n) {
   i.clearness = q(ir, "clearness", Q::fraction, i.clearness);
   i.variability = q(ir, "variability", Q::fraction, i.variability);
   i.persistence = q(ir, "persistence", Q::number, i.persistence);
-  if (get(ir, "file")) i.file = resolve(ir, "file");
+  if (get(ir, "file")) i.file = resolve_path(ir, "file");
   i.scale = q(ir, "scale", Q::number, i.scale);
   const TreeNode* b = get(&n, "battery");
   auto& bd = d.battery;
@@ -236,7 +225,7 @@ twin::SiteMicrogridDef site_def(const TreeNode& n) {
   gd.carbon_kg_per_kwh = q(g, "carbon", Q::number, gd.carbon_kg_per_kwh);
   gd.carbon_daily_swing = q(g, "carbon_daily_swing", Q::fraction, gd.carbon_daily_swing);
   gd.carbon_peak_hour = q(g, "carbon_peak_hour", Q::number, gd.carbon_peak_hour);
-  if (get(g, "carbon_file")) gd.carbon_file = resolve(g, "carbon_file");
+  if (get(g, "carbon_file")) gd.carbon_file = resolve_path(g, "carbon_file");
   if (const TreeNode* gen = get(&n, "generator")) {
     twin::GeneratorDef ge;
     ge.rated_kw = q(gen, "rated_power", Q::power, 0.0) / 1000.0;
@@ -254,7 +243,7 @@ twin::SiteMicrogridDef site_def(const TreeNode& n) {
     twin::BaseLoadDef ld;
     ld.id = text(&l, "id");
     ld.kw = q(&l, "power", Q::power, 0.0) / 1000.0;
-    if (get(&l, "file")) ld.file = resolve(&l, "file");
+    if (get(&l, "file")) ld.file = resolve_path(&l, "file");
     ld.scale = q(&l, "scale", Q::number, ld.scale);
     ld.priority = integer(&l, "priority", ld.priority);
     d.loads.push_back(ld);

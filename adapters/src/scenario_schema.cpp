@@ -264,8 +264,7 @@ SchemaNode build_schema() {
           "shared instruments: bookings, breakdowns, runs consuming stock (docs/instruments.md)",
           "{types: [{id: sequencer, demand: {rate: 3/d}}]}"),
       opt("dtn", detail::dtn_schema(), "",
-          "DTN links from remote sites to HQ: contact plan, bundles, resupply windows "
-          "(docs/twins/dtn.md)",
+          "DTN links from remote sites to HQ: contact plan, bundles (docs/twins/dtn.md)",
           "{hq: hq, nodes: [{node: 1, site: hq}, {node: 2, site: station}], passes: [{from: 2, to: "
           "1, every: 8h, duration: 12min}]}"),
       opt("supply", detail::supply_schema(), "",

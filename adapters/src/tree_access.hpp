@@ -2,6 +2,7 @@
 // Internal: accessors for a schema-validated scenario tree and cross-reference checks, shared by
 // scenario_extract.cpp and the per-block files (scenario_<block>.cpp).
 #include <charconv>
+#include <filesystem>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -112,6 +113,17 @@ E enum_value(const TreeNode* map, std::string_view key,
     if (s == name) return e;
   }
   return fallback;
+}
+
+/// A file name at `key`, relative to the scenario file that names it (absolute names kept).
+inline std::string resolve_path(const TreeNode* map, std::string_view key) {
+  const TreeNode* v = get(map, key);
+  if (v == nullptr || !v->is_scalar()) return {};
+  const std::filesystem::path p(v->scalar);
+  if (p.is_absolute() || v->location.file.empty()) return p.generic_string();
+  return (std::filesystem::path(v->location.file).parent_path() / p)
+      .lexically_normal()
+      .generic_string();
 }
 
 inline std::string pad(std::size_t i, std::size_t width) {

@@ -1,9 +1,12 @@
 // [SECTION] DTN links (docs/twins/dtn.md): remote sites talk to headquarters through bundles on
 // a contact plan. A remote site's reorder request is a purchase order "requested" at once (it
 // counts as on order) but approved and ordered only when its bundle reaches HQ; the goods then
-// arrive after the lead time, on the next resupply window when `dtn.resupply` is given. Alarms
-// at a remote site are also notified to HQ as bundles (the local response is unchanged; the
-// HQ-side notification is late), and each remote site sends a telemetry summary periodically.
+// arrive after the lead time. An item sourced through the supply network (`supply.sourcing`)
+// is instead ordered from its supplier when the request reaches HQ and travels the network's
+// lanes, so a resupply window is a scheduled lane; until then the request counts as on order.
+// Alarms at a remote site are also notified to HQ as bundles (the local response is unchanged;
+// the HQ-side notification is late), and each remote site sends a telemetry summary
+// periodically.
 #include <algorithm>
 
 #include "lab_model_impl.hpp"
@@ -40,14 +43,16 @@ double percentile(std::vector<double> v, double p) {
 struct LabModel::Impl::DtnGlue {
   struct Request {
     std::size_t item = 0;
-    inv::PoId po{};
+    inv::PoId po{};  // ledger PO (items not sourced through the network)
     double quantity = 0;
+    bool network = false;  // sourced through the supply network: no ledger PO
   };
   std::unique_ptr<dtn::DtnModel> model;
   std::vector<std::uint64_t> site_node;  // per site; 0 = no node
   std::vector<bool> has_node;            // per site
   std::uint64_t hq_node = 0;
   std::vector<Request> requests;
+  std::vector<double> pending;  // per item: network-sourced units requested, not yet at HQ
   std::vector<double> request_latency, alarm_latency, telemetry_latency;
   double requests_lost = 0, alarms_sent = 0, telemetry_sent = 0;
 };
@@ -75,7 +80,8 @@ void LabModel::Impl::build_dtn() {
     }
   }
   if (!hq_found) throw std::invalid_argument("dtn.hq: site '" + d.hq + "' has no node");
-  // The contact plan: every pass expanded over the run (plan time 0 = scenario start).
+  // The contact plan: every pass expanded over the run (plan time 0 = scenario start), then
+  // the contacts of the plan file (already in scenario time).
   dtn::ContactPlan plan;
   for (const auto& p : d.passes) {
     if (p.every <= sim::Time::zero() || p.duration <= sim::Time::zero())
@@ -93,6 +99,19 @@ void LabModel::Impl::build_dtn() {
         plan.contacts.push_back(c);
       }
     }
+  }
+  for (const auto& k : d.plan) {
+    if (k.start >= end) continue;
+    dtn::Contact c;
+    c.id = plan.contacts.size();
+    c.from = k.from;
+    c.to = k.to;
+    c.start = k.start.seconds();
+    c.end = k.end.seconds();
+    c.rate = k.rate;
+    c.owlt = k.owlt.seconds();
+    c.confidence = k.confidence;
+    plan.contacts.push_back(c);
   }
   for (const auto& n : d.nodes) plan.nodes.push_back(n.node);  // also nodes without a pass
   plan.finalize();
@@ -112,12 +131,17 @@ void LabModel::Impl::build_dtn() {
     switch (kind) {
       case Payload::kRequest: {
         const auto& rq = gl.requests[index];
+        if (rq.network) gl.pending[rq.item] -= rq.quantity;
         if (delivered) {
           gl.request_latency.push_back(latency);
-          dtn_order_at_hq(rq.item, rq.po, rq.quantity);
+          if (rq.network)
+            dtn_network_order_at_hq(rq.item, rq.quantity);
+          else
+            dtn_order_at_hq(rq.item, rq.po, rq.quantity);
         } else {
           gl.requests_lost += 1;
-          ledger.execute(inv::AdvancePo{.po = rq.po, .to = inv::PoState::Cancelled});
+          if (!rq.network)
+            ledger.execute(inv::AdvancePo{.po = rq.po, .to = inv::PoState::Cancelled});
           log.publish({clock.now(), "dtn.request_lost", items[rq.item].def.sku,
                        "reorder request expired or dropped on the way to HQ"});
           publish_item(rq.item);
@@ -150,14 +174,21 @@ bool LabModel::Impl::dtn_defer_order(std::size_t i, double quantity) {
   DtnGlue& g = *dtn;
   auto& it = items[i];
   if (!g.has_node[it.site] || g.site_node[it.site] == g.hq_node) return false;
-  auto r = ledger.execute(inv::RequestPo{.sku = it.sku,
-                                         .quantity = quantity,
-                                         .site = it.site_loc,
-                                         .supplier = "supplier/" + it.def.sku});
-  if (!r.ok()) throw std::logic_error("PO for " + it.def.sku + " rejected: " + r.reason);
   it.orders += 1;
+  if (supply_sources(i)) {
+    // The supply network places the order at HQ; until then the request is on order here.
+    if (g.pending.size() < items.size()) g.pending.resize(items.size(), 0.0);
+    g.pending[i] += quantity;
+    g.requests.push_back({i, inv::PoId{}, quantity, true});
+  } else {
+    auto r = ledger.execute(inv::RequestPo{.sku = it.sku,
+                                           .quantity = quantity,
+                                           .site = it.site_loc,
+                                           .supplier = "supplier/" + it.def.sku});
+    if (!r.ok()) throw std::logic_error("PO for " + it.def.sku + " rejected: " + r.reason);
+    g.requests.push_back({i, inv::PoId{r.id}, quantity, false});
+  }
   publish_item(i);
-  g.requests.push_back({i, inv::PoId{r.id}, quantity});
   dtn::BundleSpec b;
   b.source = g.site_node[it.site];
   b.destination = g.hq_node;
@@ -176,18 +207,21 @@ void LabModel::Impl::dtn_order_at_hq(std::size_t i, inv::PoId po, double quantit
   ledger.execute(inv::AdvancePo{.po = po, .to = inv::PoState::Ordered});
   log.publish({clock.now(), "dtn.order_placed", it.def.sku, "reorder request reached HQ"});
   const double lead = it.lead_time ? safe_sample(*it.lead_time, it.lead_rng) : 0.0;
-  sim::Time at = sim.now() + sim::Time::from_seconds(lead);
-  if (const auto& rs = sc.dtn.resupply) {
-    // The goods travel with the next resupply window at or after they are ready.
-    sim::Time w = rs->first;
-    if (w < at)
-      w += rs->every * ((at - w).ticks / rs->every.ticks + ((at - w).ticks % rs->every.ticks != 0));
-    at = w;
-  }
+  const sim::Time at = sim.now() + sim::Time::from_seconds(lead);
   if (at > end) return;  // still on order when the run ends
   sim.schedule_at(
       at, [this, i, po, quantity] { receive(i, po, quantity); }, 0, kDelivery,
       static_cast<std::uint32_t>(i));
+}
+
+void LabModel::Impl::dtn_network_order_at_hq(std::size_t i, double quantity) {
+  log.publish({clock.now(), "dtn.order_placed", items[i].def.sku,
+               "reorder request reached HQ: ordered through the supply network"});
+  order_through_supply(i, quantity, false);
+}
+
+double LabModel::Impl::dtn_pending(std::size_t i) const {
+  return i < dtn->pending.size() ? dtn->pending[i] : 0.0;
 }
 
 void LabModel::Impl::dtn_alarm(std::size_t f) {

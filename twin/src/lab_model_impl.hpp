@@ -376,8 +376,10 @@ struct LabModel::Impl {
     void operator()(SupplyGlue* p) const;
   };
   void build_supply();
-  bool order_through_supply(std::size_t i, double quantity);  // false: not network-sourced
-  double supply_on_order(std::size_t i) const;
+  // false: not network-sourced; `count`: count it in the item's orders (a DTN request already did)
+  bool order_through_supply(std::size_t i, double quantity, bool count = true);
+  bool supply_sources(std::size_t i) const;     // the item is sourced through the network
+  double supply_on_order(std::size_t i) const;  // also network requests still on their way (DTN)
   void supply_stock_changed(std::size_t i);
   void append_supply_kpis(std::vector<Kpi>& kpis) const;
   std::unique_ptr<SupplyGlue, SupplyGlueDeleter> supply;
@@ -388,6 +390,8 @@ struct LabModel::Impl {
   void build_dtn();
   bool dtn_defer_order(std::size_t i, double quantity);  // true: the request is a bundle
   void dtn_order_at_hq(std::size_t i, inv::PoId po, double quantity);
+  void dtn_network_order_at_hq(std::size_t i, double quantity);  // sourced through the network
+  double dtn_pending(std::size_t i) const;  // network-sourced units requested, not yet at HQ
   void dtn_alarm(std::size_t f);
   void dtn_telemetry(std::size_t site);
   void append_dtn_kpis(std::vector<Kpi>& kpis) const;

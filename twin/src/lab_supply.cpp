@@ -153,17 +153,21 @@ void LabModel::Impl::build_supply() {
   supply.reset(new SupplyGlue(*this));
 }
 
-bool LabModel::Impl::order_through_supply(std::size_t i, double quantity) {
-  if (!supply || i >= supply->supply_of.size() || !supply->supply_of[i]) return false;
-  items[i].orders += 1;
+bool LabModel::Impl::supply_sources(std::size_t i) const {
+  return supply && i < supply->supply_of.size() && supply->supply_of[i];
+}
+
+bool LabModel::Impl::order_through_supply(std::size_t i, double quantity, bool count) {
+  if (!supply_sources(i)) return false;
+  if (count) items[i].orders += 1;
   supply->model->order(*supply->supply_of[i], quantity);
   publish_item(i);
   return true;
 }
 
 double LabModel::Impl::supply_on_order(std::size_t i) const {
-  if (!supply || i >= supply->supply_of.size() || !supply->supply_of[i]) return 0.0;
-  return supply->model->on_order(*supply->supply_of[i]);
+  if (!supply_sources(i)) return 0.0;
+  return supply->model->on_order(*supply->supply_of[i]) + (dtn ? dtn_pending(i) : 0.0);
 }
 
 void LabModel::Impl::supply_stock_changed(std::size_t i) {

@@ -1,9 +1,9 @@
 #pragma once
 /// @file The `dtn:` scenario block (docs/twins/dtn.md): DTN nodes mapped to sites, the contact
-/// plan as periodic passes and single contacts, bundle settings and resupply windows. Plain
-/// structs with defaults, filled by the scenario loader; no logic.
+/// plan as periodic passes and/or contacts imported from a plan file, and bundle settings. Plain
+/// structs with defaults, filled by the scenario loader; no logic. Resupply windows are lanes of
+/// the supply chain (`supply.lanes[].schedule`), not part of this block.
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,10 +29,15 @@ struct DtnPassDef {
   bool both_ways = true;                    ///< also `to` -> `from` at the same times
 };
 
-/// `dtn.resupply:` windows in which ordered goods reach the remote sites.
-struct DtnResupplyDef {
-  sim::Time first = sim::Time::days(14);  ///< first window after the start
-  sim::Time every = sim::Time::days(42);  ///< time between windows
+/// One contact of `dtn.plan:` (a contact-plan file), in scenario time.
+struct DtnContactDef {
+  std::uint64_t from = 0;               ///< transmitting node
+  std::uint64_t to = 0;                 ///< receiving node
+  sim::Time start = sim::Time::zero();  ///< contact start, offset from the scenario start
+  sim::Time end = sim::Time::zero();    ///< contact end (> start)
+  double rate = 0;                      ///< bytes/s
+  sim::Time owlt = sim::Time::zero();   ///< one-way light time
+  double confidence = 1.0;              ///< probability the contact happens as planned
 };
 
 /// `dtn:` the remote sites' links to headquarters (absent: every site talks to HQ instantly).
@@ -40,7 +45,9 @@ struct DtnDef {
   bool enabled = false;                            ///< the block is present
   std::string hq;                                  ///< site id of headquarters
   std::vector<DtnNodeDef> nodes;                   ///< nodes and their sites
-  std::vector<DtnPassDef> passes;                  ///< the contact plan
+  std::vector<DtnPassDef> passes;                  ///< periodic passes of the contact plan
+  std::string plan_file;                           ///< `dtn.plan:` file (empty: none)
+  std::vector<DtnContactDef> plan;                 ///< its contacts, in scenario time
   std::uint64_t storage = 10'000'000;              ///< bytes per node
   double loss = 0.0;                               ///< loss probability per transmission
   bool custody = true;                             ///< bundles request custody transfer
@@ -50,7 +57,6 @@ struct DtnDef {
   std::uint64_t alarm_size = 500;                  ///< bytes of an alarm notification
   std::uint64_t telemetry_size = 50'000;           ///< bytes of a telemetry summary
   sim::Time telemetry_every = sim::Time::days(1);  ///< summaries per remote site (0: none)
-  std::optional<DtnResupplyDef> resupply;          ///< absent: goods arrive after the lead time
 };
 
 }  // namespace labtwin::twin
