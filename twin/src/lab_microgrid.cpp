@@ -509,4 +509,54 @@ void LabModel::Impl::append_microgrid_kpis(std::vector<Kpi>& kpis) const {
   }
 }
 
+void LabModel::Impl::microgrid_now(std::vector<MicrogridNow>& out) const {
+  // Read-only: the flows hold until the next internal event, so the stored energy is carried
+  // linearly from the grid's own time to now (never past that event).
+  const auto& g = *microgrid;
+  for (const auto& site : g.sites) {
+    const Microgrid& grid = site.grid;
+    const auto& f = grid.flows();
+    const auto& bp = grid.params().battery;
+    MicrogridNow v;
+    v.site = sc.sites[site.site].id;
+    v.grid_up = grid.grid_up();
+    v.generator_running = grid.generator_running();
+    v.capacity_wh = site.capacity_wh;
+    v.fuel_l = grid.fuel_l();
+    v.pv_w = f.pv;
+    v.pv_used_w = f.pv_used;
+    v.import_w = f.import;
+    v.export_w = f.export_;
+    v.generator_w = f.generator;
+    v.charge_w = f.charge;
+    v.discharge_w = f.discharge;
+    v.demand_w = f.demand;
+    v.served_w = f.served;
+    if (site.capacity_wh > 0) {
+      const double dt = std::max(0.0, std::min(now_s(), grid.next_event()) - grid.time());
+      const double rate_w = f.charge * bp.charge_efficiency - f.discharge / bp.discharge_efficiency;
+      const double wh = grid.stored_wh() + rate_w * dt / 3600.0;
+      v.soc = std::clamp(wh / site.capacity_wh, 0.0, 1.0);
+    }
+    std::size_t job = 0;
+    for (std::size_t l = 0; l < grid.loads(); ++l) {
+      const bool base = l < site.def->loads.size();
+      const bool is_job = !base && site.load_freezer[l] == kNone;
+      if (grid.powered(l)) {
+        job += is_job ? 1 : 0;
+        continue;
+      }
+      if (base) {
+        v.shed.push_back(site.def->loads[l].id);
+      } else if (!is_job) {
+        v.shed.push_back(freezers[site.load_freezer[l]].def.id);
+      } else {
+        v.shed.push_back(job < site.def->jobs.size() ? "job/" + site.def->jobs[job].id : "job");
+      }
+      job += is_job ? 1 : 0;
+    }
+    out.push_back(std::move(v));
+  }
+}
+
 }  // namespace labtwin::twin

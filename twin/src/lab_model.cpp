@@ -846,4 +846,59 @@ RunResult LabModel::Impl::result() const {
   return r;
 }
 
+// [SECTION] Read-only views (GUI) ----------------------------------------------------------
+
+std::vector<TechnicianWhere> LabModel::technicians_now() const {
+  const Impl& m = *impl_;
+  // Graph vertex -> (site, room): rooms in file order, the hub of a site without rooms.
+  std::vector<std::pair<std::string, std::string>> where(m.graph.size());
+  for (const auto& s : m.sc.sites) {
+    for (const auto& r : s.rooms)
+      if (auto& w = where[m.graph.room(s.id, r.id)]; w.first.empty()) w = {s.id, r.id};
+    if (auto& w = where[m.graph.hub(s.id)]; w.first.empty()) w = {s.id, ""};
+  }
+  const auto place = [&](core::LocationId id) {
+    return id < where.size() ? where[id] : std::pair<std::string, std::string>{};
+  };
+  std::vector<TechnicianWhere> out;
+  out.reserve(m.techs.size());
+  const auto& events = m.log.events();
+  for (const auto& t : m.techs) {
+    const core::Technician& ct = m.dispatcher.technician(t.id);
+    TechnicianWhere w;
+    w.id = t.id;
+    w.status = std::string(core::to_string(ct.status));
+    w.ticket = t.ticket;
+    const auto here = place(ct.location);
+    w.site = here.first;
+    w.room = here.second;
+    if (ct.status == core::TechnicianStatus::Travelling && !t.ticket.empty()) {
+      const auto there = place(m.dispatcher.ticket(t.ticket).location);
+      w.to_site = there.first;
+      w.to_room = there.second;
+      // The arrival is the dispatcher's decision for this ticket (its latest dispatch event).
+      const std::string who = "technician=" + t.id + " start_us=";
+      for (auto e = events.rbegin(); e != events.rend(); ++e) {
+        if (e->entity != t.ticket || e->kind.rfind("dispatch.", 0) != 0) continue;
+        const auto at = e->detail.find(who);
+        if (at == std::string::npos) continue;
+        std::int64_t us = 0;
+        for (std::size_t i = at + who.size();
+             i < e->detail.size() && e->detail[i] >= '0' && e->detail[i] <= '9'; ++i)
+          us = us * 10 + (e->detail[i] - '0');
+        w.eta_s = static_cast<double>(us - m.start_us) / 1e6;
+        break;
+      }
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+std::vector<MicrogridNow> LabModel::microgrids_now() const {
+  std::vector<MicrogridNow> out;
+  if (impl_->microgrid) impl_->microgrid_now(out);
+  return out;
+}
+
 }  // namespace labtwin::twin

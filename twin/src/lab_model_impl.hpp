@@ -367,6 +367,7 @@ struct LabModel::Impl {
   void microgrid_settle(std::size_t site);
   void microgrid_job(std::size_t job, bool on);
   void append_microgrid_kpis(std::vector<Kpi>& kpis) const;
+  void microgrid_now(std::vector<MicrogridNow>& out) const;  // read-only view (GUI)
   std::unique_ptr<MicrogridGlue, MicrogridGlueDeleter> microgrid;
 
   // Supply-chain network (absent without `supply`; lab_supply.cpp): items with a sourcing entry

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "labtwin/core/ports.hpp"
@@ -45,6 +46,38 @@ struct ItemStatus {
   double filled = 0.0;      ///< units served at once from stock
 };
 
+/// Where a technician is now and what they do (a read-only view, for the GUI).
+struct TechnicianWhere {
+  std::string id;       ///< technician id
+  std::string status;   ///< available, travelling, working, off_shift or on_call
+  std::string ticket;   ///< ticket held ("" when idle)
+  std::string site;     ///< site where they are (travelling: where they left from)
+  std::string room;     ///< room there ("" for a site without rooms)
+  std::string to_site;  ///< travelling: destination site ("" otherwise)
+  std::string to_room;  ///< travelling: destination room
+  double eta_s = -1.0;  ///< travelling: arrival, s since the start (-1: not travelling)
+};
+
+/// One site microgrid now (a read-only view, for the GUI): powers in W, energies in Wh.
+struct MicrogridNow {
+  std::string site;                ///< site id
+  bool grid_up = true;             ///< grid available (false: islanded)
+  bool generator_running = false;  ///< generator on the bus
+  double soc = 0.0;                ///< battery state of charge, fraction (0: no battery)
+  double capacity_wh = 0.0;        ///< battery capacity
+  double fuel_l = 0.0;             ///< generator fuel in the tank, L
+  double pv_w = 0.0;               ///< PV available
+  double pv_used_w = 0.0;          ///< PV used (available - curtailed)
+  double import_w = 0.0;           ///< grid import
+  double export_w = 0.0;           ///< grid export
+  double generator_w = 0.0;        ///< generator output
+  double charge_w = 0.0;           ///< battery charge at the bus
+  double discharge_w = 0.0;        ///< battery discharge at the bus
+  double demand_w = 0.0;           ///< demand of the loads
+  double served_w = 0.0;           ///< load served (demand - served: shed)
+  std::vector<std::string> shed;   ///< loads without power now (ids, load order)
+};
+
 /// A built lab model; run it in pieces (a GUI) or at once (run_scenario).
 class LabModel {
  public:
@@ -74,6 +107,10 @@ class LabModel {
   sim::SignalTable& signals();
   /// The scenario start, microseconds since the Unix epoch (UTC).
   std::int64_t start_us() const;
+  /// Every technician's status and whereabouts now (registration order).
+  std::vector<TechnicianWhere> technicians_now() const;
+  /// Every site microgrid's flows and state now (empty without a `microgrid:` block).
+  std::vector<MicrogridNow> microgrids_now() const;
 
  private:
   struct Impl;
