@@ -40,6 +40,9 @@ CLI::App* add_gui_command(CLI::App& app, GuiFlags& f) {
       ->expected(1);
   cmd->add_option("--replications", f.replications,
                   "Replications per side of a what-if comparison (default 10)");
+  cmd->add_option("--tab", f.tab,
+                  "Bottom tab to show first: technicians, microgrid or dtn (for screenshots)")
+      ->check(CLI::IsMember({"technicians", "microgrid", "dtn"}));
   cmd->footer("Keys: space play/pause, left/right step back (stored state)/forward, f follow now.");
   return cmd;
 }
@@ -97,10 +100,24 @@ void print_screenshot_line(const std::string& file, const viz::Snapshot& snap,
                            const viz::UiState& ui) {
   const auto now_us = snap.start_us + static_cast<std::int64_t>(snap.now_s * 1e6);
   std::printf(
-      "screenshot %s at %s: freezer_plot %.0f %.0f %.0f %.0f alarm_badge %.0f %.0f %.0f %.0f\n",
+      "screenshot %s at %s: freezer_plot %.0f %.0f %.0f %.0f alarm_badge %.0f %.0f %.0f %.0f",
       file.c_str(), viz::plot::format_datetime(now_us, snap.utc_offset_s).c_str(),
       ui.freezer_plot.x, ui.freezer_plot.y, ui.freezer_plot.w, ui.freezer_plot.h, ui.alarm_badge.x,
       ui.alarm_badge.y, ui.alarm_badge.w, ui.alarm_badge.h);
+  // What else the frame showed (tests compare live and played-back runs with these).
+  if (ui.microgrid_plot.w > 0)
+    std::printf(" microgrid_plot %.0f %.0f %.0f %.0f", ui.microgrid_plot.x, ui.microgrid_plot.y,
+                ui.microgrid_plot.w, ui.microgrid_plot.h);
+  if (ui.dtn_timeline.w > 0)
+    std::printf(" dtn_timeline %.0f %.0f %.0f %.0f", ui.dtn_timeline.x, ui.dtn_timeline.y,
+                ui.dtn_timeline.w, ui.dtn_timeline.h);
+  if (snap.has_ledger) {
+    double units = 0;
+    for (const auto& l : snap.lots) units += l.quantity;
+    std::printf(" lots %zu units %.6g open_orders %zu", snap.lots.size(), units,
+                snap.open_orders.size());
+  }
+  std::printf("\n");
 }
 
 // `labtwin gui results.h5`: plays a finished run back (no model runs).
@@ -133,6 +150,7 @@ int gui_recording(const GuiFlags& f, double speed, int width, int height) {
     seed.show_whatif = true;
   }
   seed.whatif = whatif.get();
+  seed.show_tab = f.tab;
   if (!f.screenshot.empty()) {
     std::string error;
     const double at_s = viz::parse_time_arg(f.at, rec.run.start_us, error);
@@ -277,6 +295,7 @@ int gui_command(const GuiFlags& f) {
   session.reset();  // the worker is done; stop it before rendering
   viz::UiState seed;
   seed.whatif = whatif.get();
+  seed.show_tab = f.tab;
   if (whatif && !f.whatif.empty()) {
     if (const int rc = run_whatif_now(*whatif, f.replications); rc != kOk) return rc;
     seed.show_whatif = true;

@@ -20,6 +20,7 @@ struct GuiFlags {
   std::string size = "1600x960";    ///< --size WxH of the screenshot
   std::vector<std::string> whatif;  ///< --whatif PATH=VALUE: preset what-if edits
   std::size_t replications = 10;    ///< --replications per side of a what-if comparison
+  std::string tab;                  ///< --tab technicians|microgrid|dtn: bottom tab to show
 };
 
 /// Registers the `gui` subcommand on `app`; returns it.

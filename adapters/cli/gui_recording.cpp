@@ -258,6 +258,37 @@ LoadedRecording read_recording(const std::filesystem::path& path) {
   std::stable_sort(run.events.begin(), run.events.end(),
                    [](const auto& a, const auto& b) { return a.t_s < b.t_s; });
   run.events_total = run.events.size();
+  // /ledger (optional: files without it show no lots): lots and orders are folded per time.
+  struct LedgerRowH5 {
+    std::uint64_t seq;
+    std::int64_t time;
+    char* kind;
+    char* entity;
+    double quantity;
+    char* detail;
+  };
+  std::vector<viz::LedgerRow> ledger;
+  const bool has_ledger = H5Lexists(f.get(), "ledger", H5P_DEFAULT) > 0;
+  if (has_ledger) {
+    Handle lt(H5Tcreate(H5T_COMPOUND, sizeof(LedgerRowH5)), H5Tclose);
+    H5Tinsert(lt.get(), "seq", offsetof(LedgerRowH5, seq), H5T_NATIVE_UINT64);
+    H5Tinsert(lt.get(), "time", offsetof(LedgerRowH5, time), H5T_NATIVE_INT64);
+    H5Tinsert(lt.get(), "kind", offsetof(LedgerRowH5, kind), str.get());
+    H5Tinsert(lt.get(), "entity", offsetof(LedgerRowH5, entity), str.get());
+    H5Tinsert(lt.get(), "quantity", offsetof(LedgerRowH5, quantity), H5T_NATIVE_DOUBLE);
+    H5Tinsert(lt.get(), "detail", offsetof(LedgerRowH5, detail), str.get());
+    auto rows = r.table<LedgerRowH5>(f.get(), "ledger", lt.get(),
+                                     "seq, time, kind, entity, quantity, detail");
+    // In seq order (the ledger's own order; times never decrease along it).
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    ledger.reserve(rows.size());
+    for (auto& e : rows) {
+      ledger.push_back({static_cast<double>(e.time - start_us) / 1e6, s_of(e.kind), s_of(e.entity),
+                        e.quantity, s_of(e.detail)});
+      H5free_memory(e.kind), H5free_memory(e.entity), H5free_memory(e.detail);
+    }
+  }
 
   // The series (validated by the telemetry reader: lengths, finite values, time order).
   adapters::TelemetrySet set;
@@ -388,6 +419,8 @@ LoadedRecording read_recording(const std::filesystem::path& path) {
   }
   if (run.freezers.empty() && run.technicians.empty() && run.items.empty() && run.events.empty())
     r.fail("/series", "nothing to show: no freezer, technician or item series and no events");
+  rec->ledger = std::move(ledger);
+  rec->has_ledger = has_ledger;
   out.recording = std::move(rec);
   return out;
 }

@@ -65,3 +65,59 @@ TEST(MapLayout, DeterministicBoundedAndForceDirected) {
 
 }  // namespace
 }  // namespace labtwin::viz
+
+namespace labtwin::viz {
+namespace {
+
+bool boxes_overlap(const LabelSpot& a, const LabelRequest& la, const LabelSpot& b,
+                   const LabelRequest& lb) {
+  return a.x < b.x + lb.w && b.x < a.x + la.w && a.y < b.y + lb.h && b.y < a.y + la.h;
+}
+
+// Two nodes 10 px apart on a line with long labels: right of the first would cover the second
+// node and the second's label, so the labels end up apart and off the other node.
+TEST(PlaceLabels, NeighboursDoNotOverlap) {
+  const std::vector<LabelRequest> labels = {{100, 100, 5, 60, 14}, {100, 110, 5, 60, 14}};
+  const std::vector<LabelRequest> nodes = {{100, 100, 5, 0, 0}, {100, 110, 5, 0, 0}};
+  const auto spots = place_labels(labels, nodes, 0, 0, 400, 400);
+  ASSERT_EQ(spots.size(), 2u);
+  EXPECT_EQ(spots[0].x, 108);  // the first takes its first choice: right of its node
+  EXPECT_EQ(spots[0].y, 93);
+  EXPECT_FALSE(boxes_overlap(spots[0], labels[0], spots[1], labels[1]));
+  // Neither label covers the other node's box.
+  for (int i = 0; i < 2; ++i) {
+    const auto& o = nodes[static_cast<std::size_t>(1 - i)];
+    const auto& s = spots[static_cast<std::size_t>(i)];
+    const bool covers = s.x < o.x + o.r && o.x - o.r < s.x + labels[i].w && s.y < o.y + o.r &&
+                        o.y - o.r < s.y + labels[i].h;
+    EXPECT_FALSE(covers) << i;
+  }
+}
+
+TEST(PlaceLabels, StaysInsideTheArea) {
+  const std::vector<LabelRequest> labels = {{390, 200, 5, 80, 14}};
+  const auto spots = place_labels(labels, {}, 0, 0, 400, 400);
+  EXPECT_EQ(spots[0].x, 390 - 5 - 3 - 80);  // left of the node: the right side leaves the area
+}
+
+// A crowded row of nodes 20 px apart with 50 px labels: the pass is deterministic and leaves
+// no two labels overlapping (there is room above, below and to the sides).
+TEST(PlaceLabels, CrowdedRowIsDeterministicAndClear) {
+  std::vector<LabelRequest> labels, nodes;
+  for (int i = 0; i < 8; ++i) {
+    labels.push_back({100.0f + 20.0f * static_cast<float>(i), 200, 4, 50, 14});
+    nodes.push_back({100.0f + 20.0f * static_cast<float>(i), 200, 4, 0, 0});
+  }
+  const auto a = place_labels(labels, nodes, 0, 0, 600, 400);
+  const auto b = place_labels(labels, nodes, 0, 0, 600, 400);
+  ASSERT_EQ(a.size(), labels.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].x, b[i].x);
+    EXPECT_EQ(a[i].y, b[i].y);
+    for (std::size_t j = 0; j < i; ++j)
+      EXPECT_FALSE(boxes_overlap(a[i], labels[i], a[j], labels[j])) << i << " " << j;
+  }
+}
+
+}  // namespace
+}  // namespace labtwin::viz

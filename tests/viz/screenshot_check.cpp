@@ -207,6 +207,88 @@ TEST(Screenshot, BadResultsFilesAreNamed) {
   EXPECT_FALSE(std::filesystem::exists(dir + "/x.png"));
 }
 
+// The text after `key` in a screenshot line ("" when absent), up to the end of the line.
+std::string field(const std::string& out, const std::string& key) {
+  const auto at = out.find(" " + key + " ");
+  if (at == std::string::npos) return {};
+  return out.substr(at + 1, out.find('\n', at) - at - 1);
+}
+
+// Lots and open orders of a played-back results.h5 (folded from its /ledger) are the live
+// model's at the same times: before the rescue and after it (boxes moved to the backup unit).
+TEST(Screenshot, RecordedLotsAreTheLiveLedgers) {
+  const std::string dir = std::string(LABTWIN_SCREENSHOT_DIR) + "/lots";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto [rc, text] =
+      shell(std::string(LABTWIN_BINARY) + " run " + kBiobank + " --out " + dir + " --quiet");
+  ASSERT_EQ(rc, 0) << text;
+  for (const char* at : {"7h", "12h30min", "2d"}) {
+    const Shot live = take(dir + "/live.png", at);
+    const Shot rec = take(dir + "/rec.png", at, dir + "/results.h5");
+    ASSERT_EQ(live.rc, 0) << live.out;
+    ASSERT_EQ(rec.rc, 0) << rec.out;
+    const std::string want = field(live.out, "lots");
+    std::printf("at %s: live %s | recorded %s\n", at, want.c_str(), field(rec.out, "lots").c_str());
+    ASSERT_FALSE(want.empty()) << live.out;
+    EXPECT_EQ(field(rec.out, "lots"), want) << at;
+  }
+}
+
+std::string scenario(const char* name) {
+  return std::string(LABTWIN_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+// The microgrid tab during the 36 h outage with the 50 kWh battery (50 h in: islanded, the
+// battery low at night): the SoC line and the amber islanded band inside the reported plot.
+TEST(Screenshot, MicrogridTabDuringTheOutage) {
+  const std::string dir = LABTWIN_SCREENSHOT_DIR;
+  std::filesystem::create_directories(dir);
+  const auto [rc, out] = shell(
+      std::string(LABTWIN_BINARY) + " gui " + scenario("grid-outage-islanding.yaml") +
+      " --variant battery-50kWh --tab microgrid --screenshot " + dir + "/microgrid.png --at 50h");
+  ASSERT_EQ(rc, 0) << out;
+  Rect r;
+  const std::string f = field(out, "microgrid_plot");
+  ASSERT_EQ(std::sscanf(f.c_str(), "microgrid_plot %f %f %f %f", &r.x, &r.y, &r.w, &r.h), 4) << out;
+  EXPECT_GT(r.w, 300);
+  const Image im = load(dir + "/microgrid.png");
+  ASSERT_TRUE(im.px);
+  const int soc = im.count(colors::kBattery, r, 8);
+  const int island = im.count(colors::kIslanded, r, 8);
+  std::printf("microgrid plot %s: SoC-line pixels %d, islanded-band pixels %d\n", f.c_str(), soc,
+              island);
+  EXPECT_GT(soc, 200);
+  EXPECT_GT(island, 200);
+}
+
+// The DTN tab inside a station -> relay pass (2 h + 8 h k): the open contacts' colour inside
+// the reported timeline; outside any pass (6 h + 8 h k) none.
+TEST(Screenshot, DtnTabShowsTheOpenContact) {
+  const std::string dir = LABTWIN_SCREENSHOT_DIR;
+  std::filesystem::create_directories(dir);
+  int open_px[2] = {0, 0};
+  const char* at[2] = {"10d2h05min", "10d6h"};
+  for (int i = 0; i < 2; ++i) {
+    const std::string png = dir + "/dtn" + std::to_string(i) + ".png";
+    const auto [rc, out] =
+        shell(std::string(LABTWIN_BINARY) + " gui " + scenario("polar-station-resupply.yaml") +
+              " --tab dtn --screenshot " + png + " --at " + at[i]);
+    ASSERT_EQ(rc, 0) << out;
+    Rect r;
+    const std::string f = field(out, "dtn_timeline");
+    ASSERT_EQ(std::sscanf(f.c_str(), "dtn_timeline %f %f %f %f", &r.x, &r.y, &r.w, &r.h), 4) << out;
+    const Image im = load(png);
+    ASSERT_TRUE(im.px);
+    open_px[i] = im.count(colors::kContactOpen, r, 8);
+    EXPECT_GT(im.count(colors::kContact, r, 8), 50) << at[i];  // the planned passes
+  }
+  std::printf("open-contact pixels in the timeline: in a pass %d, between passes %d\n", open_px[0],
+              open_px[1]);
+  EXPECT_GT(open_px[0], 0);
+  EXPECT_EQ(open_px[1], 0);
+}
+
 TEST(Screenshot, BadArgumentsAreNamed) {
   const Shot late = take(std::string(LABTWIN_SCREENSHOT_DIR) + "/late.png", "30d");
   EXPECT_NE(late.rc, 0);

@@ -19,6 +19,8 @@ bool begin_tile(const char* name, float x, float y, float w, float h) {
 
 void draw_frame(const Snapshot& snap, UiState& ui, float width, float height) {
   ui.freezer_plot = {};  // set again only if the freezer plot is drawn (its tab may be hidden)
+  ui.microgrid_plot = {};
+  ui.dtn_timeline = {};
   if (ui.theme_dirty) {
     apply_theme(ui.dark, 1.0f);
     ui.theme_dirty = false;
@@ -75,8 +77,30 @@ void draw_frame(const Snapshot& snap, UiState& ui, float width, float height) {
     }
   }
   ImGui::End();
-  if (begin_tile("Technicians", left_w, top_h + body * 0.62f, mid_w, body * 0.38f))
-    draw_technicians_panel(snap, ui);
+  // The bottom-centre tile: technicians, plus microgrid and DTN tabs when those twins exist.
+  if (begin_tile("Technicians", left_w, top_h + body * 0.62f, mid_w, body * 0.38f)) {
+    if (snap.microgrids.empty() && !snap.dtn.enabled) {
+      draw_technicians_panel(snap, ui);
+    } else if (ImGui::BeginTabBar("bottom")) {
+      const auto sel = [&](const char* name) {
+        return ui.show_tab == name ? ImGuiTabItemFlags_SetSelected : 0;
+      };
+      if (ImGui::BeginTabItem("Technicians", nullptr, sel("technicians"))) {
+        draw_technicians_panel(snap, ui);
+        ImGui::EndTabItem();
+      }
+      if (!snap.microgrids.empty() && ImGui::BeginTabItem("Microgrid", nullptr, sel("microgrid"))) {
+        draw_microgrid_panel(snap, ui);
+        ImGui::EndTabItem();
+      }
+      if (snap.dtn.enabled && ImGui::BeginTabItem("DTN", nullptr, sel("dtn"))) {
+        draw_dtn_panel(snap, ui);
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+    ui.show_tab.clear();
+  }
   ImGui::End();
   if (begin_tile("Event log", left_w + mid_w, top_h, right_w, body * 0.6f))
     draw_event_log(snap, ui);

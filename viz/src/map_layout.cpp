@@ -37,13 +37,26 @@ MapGraph lab_graph(const Snapshot& snap) {
     else if (site != index.end())
       g.edges.push_back({site->second, n, "contains"});
   }
-  for (const auto& x : snap.map_nodes) add({x.id, x.kind, x.label, -1, x.status});
+  for (const auto& x : snap.map_nodes)
+    g.extra_nodes.push_back(add({x.id, x.kind, x.label, -1, x.status}));
   for (const auto& e : snap.map_edges) {
     const auto a = index.find(e.a), b = index.find(e.b);
-    if (a != index.end() && b != index.end() && a->second != b->second)
+    long at = -1;
+    if (a != index.end() && b != index.end() && a->second != b->second) {
+      at = static_cast<long>(g.edges.size());
       g.edges.push_back({a->second, b->second, e.kind});
+    }
+    g.extra_edges.push_back(at);
   }
   return g;
+}
+
+void refresh_graph(MapGraph& g, const Snapshot& snap) {
+  for (std::size_t i = 0; i < snap.map_nodes.size() && i < g.extra_nodes.size(); ++i)
+    g.nodes[g.extra_nodes[i]].status = snap.map_nodes[i].status;
+  for (std::size_t i = 0; i < snap.map_edges.size() && i < g.extra_edges.size(); ++i)
+    if (g.extra_edges[i] >= 0)
+      g.edges[static_cast<std::size_t>(g.extra_edges[i])].kind = snap.map_edges[i].kind;
 }
 
 std::vector<MapPoint> layout_graph(const MapGraph& g, std::uint32_t seed) {
@@ -76,6 +89,68 @@ std::vector<MapPoint> layout_graph(const MapGraph& g, std::uint32_t seed) {
   const double w = std::max(x1 - x0, 1e-9), h = std::max(y1 - y0, 1e-9);
   for (std::size_t i = 0; i < n; ++i)
     out[i] = {static_cast<float>((pos[i][0] - x0) / w), static_cast<float>((pos[i][1] - y0) / h)};
+  return out;
+}
+
+namespace {
+
+struct Box {
+  float x0, y0, x1, y1;
+};
+
+float overlap(const Box& a, const Box& b) {
+  const float w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+  const float h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0.0f;
+}
+
+}  // namespace
+
+std::vector<LabelSpot> place_labels(const std::vector<LabelRequest>& labels,
+                                    const std::vector<LabelRequest>& obstacles, float left,
+                                    float top, float right, float bottom) {
+  constexpr float kPad = 3.0f;
+  std::vector<Box> taken;
+  taken.reserve(labels.size());
+  std::vector<LabelSpot> out;
+  out.reserve(labels.size());
+  for (const auto& l : labels) {
+    // Candidates in order of preference (top-left corners).
+    LabelSpot cand[12];
+    int n = 0;
+    const float cy = l.y - l.h * 0.5f;
+    const float rx = l.x + l.r + kPad, lx = l.x - l.r - kPad - l.w;
+    cand[n++] = {rx, cy};
+    cand[n++] = {lx, cy};
+    cand[n++] = {l.x - l.w * 0.5f, l.y - l.r - kPad - l.h};
+    cand[n++] = {l.x - l.w * 0.5f, l.y + l.r + kPad};
+    for (int k = 1; k <= 2; ++k) {
+      const float d = static_cast<float>(k) * l.h;
+      cand[n++] = {rx, cy + d};
+      cand[n++] = {rx, cy - d};
+      cand[n++] = {lx, cy + d};
+      cand[n++] = {lx, cy - d};
+    }
+    int best = 0;
+    float best_cost = -1.0f;
+    for (int i = 0; i < n; ++i) {
+      const Box b{cand[i].x, cand[i].y, cand[i].x + l.w, cand[i].y + l.h};
+      // Leaving the area costs as much as covering its own size twice.
+      float cost = b.x0 < left || b.x1 > right || b.y0 < top || b.y1 > bottom ? 2 * l.w * l.h : 0;
+      for (const auto& t : taken) cost += overlap(b, t);
+      for (const auto& o : obstacles) {
+        if (o.x == l.x && o.y == l.y) continue;  // its own node (kept clear by the offsets)
+        cost += overlap(b, {o.x - o.r, o.y - o.r, o.x + o.r, o.y + o.r});
+      }
+      if (best_cost < 0 || cost < best_cost) {
+        best = i;
+        best_cost = cost;
+      }
+      if (cost == 0) break;
+    }
+    out.push_back(cand[best]);
+    taken.push_back({cand[best].x, cand[best].y, cand[best].x + l.w, cand[best].y + l.h});
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "labtwin/sim/units.hpp"
 #include "labtwin/viz/panels.hpp"
+#include "labtwin/viz/plot.hpp"
 #include "labtwin/viz/theme.hpp"
 
 namespace labtwin::viz {
@@ -147,6 +148,33 @@ std::uint32_t status_color(FreezerStatus s) {
       return colors::kDamaged;
   }
   return colors::kOk;
+}
+
+std::string technician_line(const TechnicianState& t, double now_s, std::int64_t start_us,
+                            std::int64_t utc_offset_s) {
+  const std::string here = t.location.empty() ? std::string("?") : t.location;
+  std::string out;
+  if (t.status == "travelling") {
+    // What matters first (clipped on the right in a narrow panel): where to and when.
+    out = "to " + (t.destination.empty() ? std::string("?") : t.destination);
+    if (t.eta_s >= 0.0) {
+      const auto us = start_us + static_cast<std::int64_t>(std::llround(t.eta_s * 1e6));
+      out += ", ETA " + plot::format_time_tick(us, utc_offset_s, 60.0, false);
+      if (t.eta_s > now_s) out += " (in " + format_value(t.eta_s - now_s, "s") + ")";
+    }
+    out += ", from " + here;
+  } else {
+    std::string st = t.status.empty() ? std::string(t.busy ? "busy" : "idle") : t.status;
+    std::replace(st.begin(), st.end(), '_', ' ');  // off_shift -> off shift
+    out = here + ", " + st;
+  }
+  if (!t.ticket.empty()) out += ": " + t.ticket;
+  return out;
+}
+
+std::uint8_t microgrid_status(const MicrogridState& m) {
+  if (!m.shed.empty()) return 2;
+  return m.grid_up ? 0 : 1;
 }
 
 }  // namespace labtwin::viz

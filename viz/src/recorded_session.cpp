@@ -66,6 +66,8 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
   s.map_nodes = run.map_nodes;
   s.map_edges = run.map_edges;
   s.kpis = run.kpis;
+  s.dtn = run.dtn;
+  update_dtn(s);  // counts from the final KPIs; contacts open at t on the map
   // Events up to t (the tail), and the freezer facts they carry.
   const auto end = std::upper_bound(run.events.begin(), run.events.end(), t,
                                     [](double x, const EventRow& e) { return x < e.t_s; });
@@ -119,6 +121,10 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
     c.busy = inside(src.busy_at, t);
     if (with_history) c.busy_at = clip_to(src.busy_at, t);
     s.technicians.push_back(std::move(c));
+  }
+  if (rec.has_ledger) {
+    fold_ledger(rec.ledger, t, run.start_us, s.lots, s.open_orders);
+    s.has_ledger = true;
   }
   for (std::size_t i = 0; i < run.items.size(); ++i) {
     ItemLevel l = run.items[i];

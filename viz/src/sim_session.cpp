@@ -41,6 +41,11 @@ void step_to(std::vector<Interval>& iv, double t, double v) {
   if (v <= 0.5 && open) iv.back().end_s = t;
 }
 
+// The site-map node kinds of a site microgrid (add_twin_map).
+bool is_microgrid_kind(const std::string& k) {
+  return k == "grid" || k == "pv" || k == "battery" || k == "generator";
+}
+
 // Copies intervals, closing an open one at `now`.
 std::vector<Interval> closed_at(const std::vector<Interval>& iv, double now) {
   std::vector<Interval> out = iv;
@@ -63,7 +68,11 @@ struct SimSession::Worker final : adapters::SampleSink {
   std::vector<SiteInfo> sites;
   std::vector<MapNodeInfo> map_nodes;  // other twins' site-map nodes (static)
   std::vector<MapEdgeInfo> map_edges;
+  DtnState dtn;  // the DTN block's static part (nodes, contact plan)
   std::vector<sim::SignalId> air_sig, payload_sig;
+  std::vector<MicrogridState> microgrids;  // per site microgrid: history (state: at build)
+  double sample_every_s = 60.0;
+  double next_mg_sample = 0.0;  // next microgrid sample time (slices end there)
   std::size_t events_seen = 0;
   std::unique_ptr<adapters::Recorder> recorder;
 
@@ -87,11 +96,14 @@ struct SimSession::Worker final : adapters::SampleSink {
       }
     }
     payload_t.resize(freezers.size());
+    sample_every_s = o.sample_every_s;
+    sample_microgrids();
     {
       Snapshot extra;
       add_twin_map(scenario, extra);
       map_nodes = std::move(extra.map_nodes);
       map_edges = std::move(extra.map_edges);
+      dtn = std::move(extra.dtn);
     }
     auto& table = model.signals();
     air_sig.assign(freezers.size(), 0);
@@ -199,6 +211,40 @@ struct SimSession::Worker final : adapters::SampleSink {
     }
   }
 
+  // Microgrid history: SoC, PV and load every sample_every_s (and at every change of the grid
+  // or shedding state); islanded and shedding intervals from the same samples. Called after
+  // every slice; with microgrids, slices end on the sample grid (run_worker).
+  void sample_microgrids() {
+    const double t = seconds_of(model.simulation().now());
+    const auto now = model.microgrids_now();
+    if (microgrids.size() != now.size()) {
+      microgrids.clear();
+      for (const auto& g : now) {
+        MicrogridState m;
+        m.site = g.site;
+        microgrids.push_back(std::move(m));
+      }
+    }
+    for (std::size_t i = 0; i < now.size(); ++i) {
+      const auto& g = now[i];
+      auto& h = microgrids[i];
+      const bool changed =
+          h.t_s.empty() || g.grid_up != h.grid_up || g.shed.empty() != h.shed.empty();
+      if (!changed && t < next_mg_sample) continue;
+      if (!h.t_s.empty() && t <= h.t_s.back()) continue;
+      h.t_s.push_back(t);
+      h.soc_hist.push_back(g.soc);
+      h.pv_hist.push_back(g.pv_w);
+      h.demand_hist.push_back(g.demand_w);
+      h.served_hist.push_back(g.served_w);
+      step_to(h.islanded, t, g.grid_up ? 0.0 : 1.0);
+      step_to(h.shedding, t, g.shed.empty() ? 0.0 : 1.0);
+      h.grid_up = g.grid_up;
+      h.shed = g.shed;
+    }
+    while (sample_every_s > 0.0 && next_mg_sample <= t) next_mg_sample += sample_every_s;
+  }
+
   // Failure and damage are facts of the event log, not signals.
   void scan_events() {
     const auto& log = model.event_log();
@@ -231,6 +277,7 @@ struct SimSession::Worker final : adapters::SampleSink {
     s.sites = sites;
     s.map_nodes = map_nodes;
     s.map_edges = map_edges;
+    s.dtn = dtn;
     s.freezers.reserve(freezers.size());
     for (std::size_t i = 0; i < freezers.size(); ++i) {
       const auto& src = freezers[i];
@@ -276,13 +323,62 @@ struct SimSession::Worker final : adapters::SampleSink {
     }
     for (auto& k : model.result().kpis)
       s.kpis.push_back({std::move(k.name), k.value, std::move(k.unit), std::move(k.description)});
+    const auto where = model.technicians_now();
+    const auto place = [](const std::string& site, const std::string& room) {
+      return room.empty() ? site : site + "/" + room;
+    };
     for (const auto& t : techs) {
       TechnicianState c;
       c.id = t.id;
       c.site = t.site;
       c.busy = !t.busy_at.empty() && t.busy_at.back().end_s < 0.0;
       if (with_history) c.busy_at = closed_at(t.busy_at, now_s);
+      for (const auto& w : where) {
+        if (w.id != t.id) continue;
+        c.status = w.status;
+        c.ticket = w.ticket;
+        c.location = place(w.site, w.room);
+        if (!w.to_site.empty()) c.destination = place(w.to_site, w.to_room);
+        c.eta_s = w.eta_s;
+      }
       s.technicians.push_back(std::move(c));
+    }
+    // Microgrids: the state now, the history so far; their map nodes take the status colour.
+    const auto grids = model.microgrids_now();
+    for (std::size_t i = 0; i < grids.size() && i < microgrids.size(); ++i) {
+      const auto& g = grids[i];
+      MicrogridState m;
+      m.site = g.site;
+      m.grid_up = g.grid_up;
+      m.generator_running = g.generator_running;
+      m.soc = g.soc;
+      m.capacity_wh = g.capacity_wh;
+      m.fuel_l = g.fuel_l;
+      m.pv_w = g.pv_w;
+      m.pv_used_w = g.pv_used_w;
+      m.import_w = g.import_w;
+      m.export_w = g.export_w;
+      m.generator_w = g.generator_w;
+      m.charge_w = g.charge_w;
+      m.discharge_w = g.discharge_w;
+      m.demand_w = g.demand_w;
+      m.served_w = g.served_w;
+      m.shed = g.shed;
+      if (with_history) {
+        const auto& h = microgrids[i];
+        m.t_s = h.t_s;
+        m.soc_hist = h.soc_hist;
+        m.pv_hist = h.pv_hist;
+        m.demand_hist = h.demand_hist;
+        m.served_hist = h.served_hist;
+        m.islanded = closed_at(h.islanded, now_s);
+        m.shedding = closed_at(h.shedding, now_s);
+      }
+      const std::uint8_t st = microgrid_status(m);
+      const std::string prefix = m.site + "/";
+      for (auto& n : s.map_nodes)
+        if (n.id.rfind(prefix, 0) == 0 && is_microgrid_kind(n.kind)) n.status = st;
+      s.microgrids.push_back(std::move(m));
     }
     // Lots with stock and open orders from the ledger (ids in creation order: deterministic).
     namespace inv = core::inventory;
@@ -321,6 +417,7 @@ struct SimSession::Worker final : adapters::SampleSink {
       l.backorders = st.backorders;
       s.items.push_back(std::move(l));
     }
+    update_dtn(s);
     return s;
   }
 };
@@ -342,6 +439,42 @@ void add_twin_map(const twin::ScenarioDef& sc, Snapshot& snap) {
     add(m.site, "battery", "battery");
     if (m.generator) add(m.site, "generator", "generator");
   }
+  // DTN: nodes (relays without a site), each site node linked to its site, one edge per pair
+  // of nodes with contacts; the plan expanded as the lab does (passes over the run, then the
+  // plan file's contacts), sorted by start.
+  const twin::DtnDef& d = sc.dtn;
+  if (!d.enabled) return;
+  snap.dtn.enabled = true;
+  snap.dtn.hq = d.hq;
+  for (const auto& n : d.nodes) {
+    const std::string id = dtn_map_id(n.node);
+    const std::string label = "ipn:" + std::to_string(n.node) + (n.site.empty() ? " relay" : "");
+    snap.map_nodes.push_back({id, "dtn_node", label, 0});
+    if (!n.site.empty()) snap.map_edges.push_back({n.site, id, "dtn_site"});
+    snap.dtn.nodes.push_back({n.node, n.site, static_cast<double>(d.storage), -1.0, -1.0});
+  }
+  auto contacts = std::make_shared<std::vector<DtnContact>>();
+  const double end_s = sc.clock.horizon.seconds();
+  for (const auto& p : d.passes) {
+    if (p.every <= sim::Time::zero() || p.duration <= sim::Time::zero()) continue;
+    for (sim::Time t = p.first; t.seconds() < end_s; t += p.every) {
+      const double a = t.seconds(), b = (t + p.duration).seconds();
+      contacts->push_back({p.from, p.to, a, b, p.rate});
+      if (p.both_ways) contacts->push_back({p.to, p.from, a, b, p.rate});
+    }
+  }
+  for (const auto& c : d.plan)
+    contacts->push_back({c.from, c.to, c.start.seconds(), c.end.seconds(), c.rate});
+  std::stable_sort(contacts->begin(), contacts->end(),
+                   [](const DtnContact& x, const DtnContact& y) { return x.start_s < y.start_s; });
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs;
+  for (const auto& c : *contacts) {
+    const std::pair<std::uint64_t, std::uint64_t> key = std::minmax(c.from, c.to);
+    if (std::find(pairs.begin(), pairs.end(), key) != pairs.end()) continue;
+    pairs.emplace_back(key);
+    snap.map_edges.push_back({dtn_map_id(key.first), dtn_map_id(key.second), "contact"});
+  }
+  snap.dtn.contacts = std::move(contacts);
 }
 
 SimSession::SimSession(const twin::ScenarioDef& scenario, const SessionOptions& options)
@@ -528,12 +661,17 @@ void SimSession::run_worker() {
       target = now_s + (paced ? speed * wall_dt : options_.max_slice_s);
     }
     target = std::min(target, horizon_s);
+    // Microgrid history: slices end on its sample grid (the model has no probe for the past).
+    if (!w.microgrids.empty() && w.sample_every_s > 0.0 && target > w.next_mg_sample &&
+        now_s < w.next_mg_sample)
+      target = w.next_mg_sample;
     // Slices end on keyframe times so that every keyframe is exact.
     if (options_.keyframe_every_s > 0.0 && target > next_keyframe && now_s < next_keyframe)
       target = next_keyframe;
     if (target > now_s) {
       const auto ticks = static_cast<std::int64_t>(std::llround(target * 1e6));
       w.model.run_until(sim::Time{ticks});
+      w.sample_microgrids();
       const double reached = seconds_of(w.model.simulation().now());
       if (step_left > 0.0) step_left = std::max(0.0, step_left - (reached - now_s));
       if (jump_target >= 0.0 && reached >= jump_target) jump_target = -1.0;
@@ -580,6 +718,18 @@ Snapshot compose_view(const Snapshot& latest, const Snapshot& keyframe) {
   }
   for (std::size_t i = 0; i < v.technicians.size() && i < latest.technicians.size(); ++i)
     v.technicians[i].busy_at = clip(latest.technicians[i].busy_at);
+  for (std::size_t i = 0; i < v.microgrids.size() && i < latest.microgrids.size(); ++i) {
+    const auto& src = latest.microgrids[i];
+    auto& m = v.microgrids[i];
+    const auto end = std::upper_bound(src.t_s.begin(), src.t_s.end(), t) - src.t_s.begin();
+    m.t_s.assign(src.t_s.begin(), src.t_s.begin() + end);
+    m.soc_hist.assign(src.soc_hist.begin(), src.soc_hist.begin() + end);
+    m.pv_hist.assign(src.pv_hist.begin(), src.pv_hist.begin() + end);
+    m.demand_hist.assign(src.demand_hist.begin(), src.demand_hist.begin() + end);
+    m.served_hist.assign(src.served_hist.begin(), src.served_hist.begin() + end);
+    m.islanded = clip(src.islanded);
+    m.shedding = clip(src.shedding);
+  }
   v.events.clear();
   for (const auto& e : latest.events)
     if (e.t_s <= t) v.events.push_back(e);

@@ -42,6 +42,7 @@ void draw_graph_map(const Snapshot& snap, UiState& ui) {
     cache.pos = layout_graph(cache.graph, 7);
     cache.key = key;
   }
+  refresh_graph(cache.graph, snap);  // statuses and open contacts change; the layout does not
   const auto& g = cache.graph;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -55,17 +56,26 @@ void draw_graph_map(const Snapshot& snap, UiState& ui) {
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 edge = ImGui::GetColorU32(ImGuiCol_Border);
-  for (const auto& e : g.edges)
-    dl->AddLine(at(e.a), at(e.b),
-                e.kind == "contains"      ? edge
-                : e.kind == "lane_closed" ? colors::kFailed
-                                          : colors::kSetpoint,
-                e.kind == "contains" ? 1.0f : 2.0f);
-  // Labels right of the node, or left of it when they would leave the panel.
-  const auto label_at = [&](ImVec2 p, float r, const std::string& label) {
-    const float tw = ImGui::CalcTextSize(label.c_str()).x;
-    const float x = p.x + r + 3 + tw > origin.x + w ? p.x - r - 3 - tw : p.x + r + 3;
-    return ImVec2(x, p.y - 8);
+  for (const auto& e : g.edges) {
+    const bool thin = e.kind == "contains" || e.kind == "dtn_site";
+    const ImU32 c = e.kind == "contains" || e.kind == "dtn_site" ? edge
+                    : e.kind == "lane_closed"                    ? colors::kFailed
+                    : e.kind == "contact"                        ? colors::kContact
+                    : e.kind == "contact_open"                   ? colors::kContactOpen
+                                                                 : colors::kSetpoint;
+    dl->AddLine(at(e.a), at(e.b), c, e.kind == "contact_open" ? 3.5f : thin ? 1.0f : 2.0f);
+  }
+  // Labels (sites and other twins' nodes) are placed after the nodes so they avoid each other
+  // and the nodes (place_labels); reused buffers, no allocation per frame once grown.
+  static thread_local std::vector<LabelRequest> obstacles, labels;
+  static thread_local std::vector<std::pair<std::size_t, ImU32>> label_of;
+  obstacles.clear();
+  labels.clear();
+  label_of.clear();
+  const auto label_at = [&](ImVec2 p, float r, std::size_t node, ImU32 color) {
+    const ImVec2 ts = ImGui::CalcTextSize(g.nodes[node].label.c_str());
+    labels.push_back({p.x, p.y, r, ts.x, ts.y});
+    label_of.emplace_back(node, color);
   };
   const long sel = pick_freezer(snap, ui.selected_freezer);
   const ImVec2 m = ImGui::GetIO().MousePos;
@@ -83,16 +93,22 @@ void draw_graph_map(const Snapshot& snap, UiState& ui) {
         dl->AddRect({p.x - r - 2, p.y - r - 2}, {p.x + r + 2, p.y + r + 2}, text, 2.0f, 0, 2.0f);
     } else if (n.kind == "site" || n.kind == "room") {
       dl->AddCircleFilled(p, r, n.kind == "site" ? text : dim);
-      if (n.kind == "site") dl->AddText(label_at(p, r, n.label), text, n.label.c_str());
+      if (n.kind == "site") label_at(p, r, i, text);
     } else {  // other twins' nodes: a diamond in their status colour, labelled
       const ImU32 c = other[std::min<std::uint8_t>(n.status, 2)];
       dl->AddQuadFilled({p.x, p.y - r - 2}, {p.x + r + 2, p.y}, {p.x, p.y + r + 2},
                         {p.x - r - 2, p.y}, c);
-      dl->AddText(label_at(p, r, n.label), dim, n.label.c_str());
+      label_at(p, r + 2, i, dim);
     }
+    obstacles.push_back({p.x, p.y, r, 0, 0});
     if (std::abs(m.x - p.x) <= r + 1 && std::abs(m.y - p.y) <= r + 1)
       hovered = static_cast<long>(i);
   }
+  const auto spots =
+      place_labels(labels, obstacles, origin.x, origin.y, origin.x + w, origin.y + h);
+  for (std::size_t k = 0; k < spots.size(); ++k)
+    dl->AddText({spots[k].x, spots[k].y}, label_of[k].second,
+                g.nodes[label_of[k].first].label.c_str());
   ImGui::InvisibleButton("##sitegraph", {w, h});
   if (ImGui::IsItemHovered() && hovered >= 0) {
     const auto& n = g.nodes[static_cast<std::size_t>(hovered)];

@@ -1,8 +1,11 @@
-// Technicians: a Gantt row of busy intervals per technician, on the sim date-time axis.
+// Technicians: a Gantt row of busy intervals per technician, on the sim date-time axis, and
+// where each one is now (site/room, or travelling with the ETA) and what they do.
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/plot.hpp"
@@ -20,11 +23,22 @@ void draw_technicians_panel(const Snapshot& snap, UiState& /*ui*/) {
   const double hi = std::max(snap.now_s, 3600.0);
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float width = std::max(ImGui::GetContentRegionAvail().x, kName + 50.0f);
+  // Where each one is: a text column right of the Gantt (about 40 % of the width).
+  // The column is as wide as its longest line, leaving the Gantt at least 40 % (reused buffer:
+  // the lines are built once per frame).
+  static thread_local std::vector<std::string> lines;
+  lines.clear();
+  float longest = 0.0f;
+  for (const auto& t : snap.technicians) {
+    lines.push_back(technician_line(t, snap.now_s, snap.start_us, snap.utc_offset_s));
+    longest = std::max(longest, ImGui::CalcTextSize(lines.back().c_str()).x);
+  }
+  const float where_w = std::min(longest + 10.0f, (width - kName) * 0.65f);
   plot::Mapping m;
   m.x_lo = 0.0;
   m.x_hi = hi;
   m.left = origin.x + kName;
-  m.right = origin.x + width - 6.0f;
+  m.right = origin.x + width - 6.0f - where_w;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 grid = ImGui::GetColorU32(ImGuiCol_Border);
@@ -38,6 +52,12 @@ void draw_technicians_panel(const Snapshot& snap, UiState& /*ui*/) {
       const float b = std::max(m.px(i.end_s), a + 1.0f);
       dl->AddRectFilled({a, y + 3.0f}, {b, y + kRow - 3.0f}, colors::kBusy);
     }
+    const std::string& where = lines[static_cast<std::size_t>(&t - snap.technicians.data())];
+    const ImVec2 lo{m.right + 8.0f, y};
+    const ImVec2 hi_corner{origin.x + width, y + kRow};
+    dl->PushClipRect(lo, hi_corner, true);
+    dl->AddText({lo.x, y + 2.0f}, t.status == "travelling" ? colors::kDoor : text, where.c_str());
+    dl->PopClipRect();
     y += kRow;
   }
   // Time axis below the rows.

@@ -3,6 +3,7 @@
 /// the model; what they want done goes into UiState::outbox as session Commands.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "labtwin/viz/sim_session.hpp"
@@ -36,10 +37,15 @@ struct UiState {
   std::string jump_error;        ///< run controls: why the last jump text was rejected
   /// Event log cache: filtered rows for (version, size, filters) so a frame does not refilter.
   std::vector<std::size_t> event_rows;
-  std::string event_rows_key;  ///< what event_rows were computed for
-  WhatIf* whatif = nullptr;    ///< the what-if controller (null: no what-if tab)
-  bool map_graph = true;       ///< site map: graph layout (else the sites/rooms grid)
-  bool show_whatif = false;    ///< select the what-if tab in the next frame (screenshots)
+  std::string event_rows_key;      ///< what event_rows were computed for
+  WhatIf* whatif = nullptr;        ///< the what-if controller (null: no what-if tab)
+  bool map_graph = true;           ///< site map: graph layout (else the sites/rooms grid)
+  bool show_whatif = false;        ///< select the what-if tab in the next frame (screenshots)
+  std::string selected_microgrid;  ///< microgrid panel: site shown (empty: automatic)
+  Rect microgrid_plot;             ///< where the state-of-charge plot was drawn (w = 0: not)
+  std::string show_tab;  ///< bottom tile: select "technicians", "microgrid" or "dtn" next frame
+  Rect dtn_timeline;     ///< where the DTN contact timeline was drawn (w = 0: not drawn)
+  double dtn_span_s = 172800.0;  ///< DTN contact timeline width, s
 };
 
 /// Keys relevant to the shortcuts, sampled once per frame.
@@ -101,6 +107,15 @@ void draw_technicians_panel(const Snapshot& snap, UiState& ui);
 void draw_inventory_panel(const Snapshot& snap, UiState& ui);
 /// The lots inside the selected freezer with their risk (warming, expiry).
 void draw_lots_panel(const Snapshot& snap, UiState& ui);
+/// The microgrid to show: the selected site's, else the first islanded or shedding one, else
+/// the first; -1 when there are none.
+long pick_microgrid(const Snapshot& snap, const std::string& selected);
+/// Microgrid: power flows now, grid state, shed loads, state of charge and PV / load history.
+void draw_microgrid_panel(const Snapshot& snap, UiState& ui);
+/// The directed node pairs (from, to) with contacts in the plan, ascending: the timeline rows.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> contact_rows(const DtnState& dtn);
+/// DTN: bundle counts, open and next contacts, the contact timeline and node storage.
+void draw_dtn_panel(const Snapshot& snap, UiState& ui);
 /// Site map: sites, rooms and freezers coloured by status; click selects.
 void draw_site_map(const Snapshot& snap, UiState& ui);
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "labtwin/viz/sim_session.hpp"
@@ -35,6 +36,25 @@ struct ItemHistory {
   StepSeries backorders;  ///< demand owed
 };
 
+/// One row of a results file's `/ledger` table (docs/results-format.md).
+struct LedgerRow {
+  double t_s = 0.0;       ///< time, s since the start
+  std::string kind;       ///< e.g. "inventory.received"
+  std::string entity;     ///< lot code, location code, SKU or "PO-<n>"
+  double quantity = 0.0;  ///< the event's quantity (NaN when it has none)
+  std::string detail;     ///< `key=value` pairs (values with blanks double-quoted)
+};
+
+/// The value of `key` in a ledger detail (`k=v k2="a \"b\""`), unquoted; "" when absent.
+std::string ledger_value(std::string_view detail, std::string_view key);
+
+/// Folds the ledger rows up to `t_s` (time-ordered, as written) into the lots with stock (in
+/// creation order, their storage unit: the nearest `storage_unit` location at or above theirs)
+/// and the purchase orders still open (requested .. shipped): what the live model's ledger
+/// shows at that time. Expiries are ISO-8601 UTC in the detail, made s since `start_us`.
+void fold_ledger(const std::vector<LedgerRow>& rows, double t_s, std::int64_t start_us,
+                 std::vector<LotRow>& lots, std::vector<OrderRow>& orders);
+
 /// A whole recorded run.
 struct Recording {
   /// The run as of its end: configuration, the whole history of every freezer and technician
@@ -42,6 +62,8 @@ struct Recording {
   /// with their policy (levels are filled in per time from `items`).
   Snapshot run;
   std::vector<ItemHistory> items;  ///< parallel to run.items
+  std::vector<LedgerRow> ledger;   ///< the /ledger table (lots and orders are folded from it)
+  bool has_ledger = false;         ///< the file has a /ledger table
 };
 
 /// The recorded state at `t_s` (clamped to [0, horizon]): history and events up to t_s,

@@ -2,6 +2,7 @@
 /// @file What the UI draws: plain copyable data published by the simulation worker. The UI
 /// never sees the model; every panel is a function of a Snapshot and the UI's own state.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,8 +71,47 @@ struct TechnicianState {
   std::string site;               ///< home site
   bool busy = false;              ///< working on a task now
   std::vector<Interval> busy_at;  ///< busy intervals so far (the last may be open: end = now)
-  std::string location = {};      ///< where now: "site/room", "travelling", "" when unknown
+  std::string location = {};      ///< where now: "site/room" (travelling: where from), "" unknown
+  std::string status = {};  ///< available, travelling, working, off_shift, on_call ("": unknown)
+  std::string ticket = {};  ///< ticket held ("" when idle)
+  std::string destination = {};  ///< travelling: "site/room" of the ticket
+  double eta_s = -1.0;           ///< travelling: arrival, s since start (-1: not travelling)
 };
+
+/// What the technicians panel prints for one technician: where and what ("Lab A/room 2,
+/// working: repair-3", "to Lab B/r2, ETA 14:05 (in 12.0 min), from Lab A/r1: alarm_response-1").
+std::string technician_line(const TechnicianState& t, double now_s, std::int64_t start_us,
+                            std::int64_t utc_offset_s);
+
+/// One site microgrid: flows and state at the snapshot time, history up to it (W, Wh, s).
+struct MicrogridState {
+  std::string site;                 ///< site id
+  bool grid_up = true;              ///< grid available (false: islanded)
+  bool generator_running = false;   ///< generator on the bus
+  double soc = 0.0;                 ///< battery state of charge, fraction (0: no battery)
+  double capacity_wh = 0.0;         ///< battery capacity, Wh
+  double fuel_l = 0.0;              ///< generator fuel left, L
+  double pv_w = 0.0;                ///< PV available
+  double pv_used_w = 0.0;           ///< PV used
+  double import_w = 0.0;            ///< grid import
+  double export_w = 0.0;            ///< grid export
+  double generator_w = 0.0;         ///< generator output
+  double charge_w = 0.0;            ///< battery charging (bus side)
+  double discharge_w = 0.0;         ///< battery discharging (bus side)
+  double demand_w = 0.0;            ///< load demand
+  double served_w = 0.0;            ///< load served
+  std::vector<std::string> shed;    ///< loads without power now
+  std::vector<double> t_s;          ///< history sample times
+  std::vector<double> soc_hist;     ///< state of charge at t_s, fraction
+  std::vector<double> pv_hist;      ///< PV available at t_s, W
+  std::vector<double> demand_hist;  ///< load demand at t_s, W
+  std::vector<double> served_hist;  ///< load served at t_s, W
+  std::vector<Interval> islanded;   ///< intervals without the grid
+  std::vector<Interval> shedding;   ///< intervals with some load shed
+};
+
+/// Status of a microgrid for colours: 0 ok, 1 islanded (amber), 2 shedding load (red).
+std::uint8_t microgrid_status(const MicrogridState& m);
 
 /// One item's stock levels against its policy.
 struct ItemLevel {
@@ -118,6 +158,37 @@ struct MapEdgeInfo {
   std::string kind;  ///< "lane", "link", ...
 };
 
+/// One contact of a DTN contact plan, one direction, in s since the start.
+struct DtnContact {
+  std::uint64_t from = 0;  ///< transmitting node
+  std::uint64_t to = 0;    ///< receiving node
+  double start_s = 0.0;    ///< contact start
+  double end_s = 0.0;      ///< contact end
+  double rate = 0.0;       ///< bytes/s
+};
+
+/// A DTN node and its bundle storage (peak and time-mean so far, from the run's KPIs).
+struct DtnNodeState {
+  std::uint64_t node = 0;      ///< node number (ipn:N)
+  std::string site;            ///< site id, empty for a relay
+  double storage_limit = 0.0;  ///< bytes
+  double storage_peak = -1.0;  ///< largest bytes stored so far (-1: unknown)
+  double storage_mean = -1.0;  ///< time-averaged bytes stored so far (-1: unknown)
+};
+
+/// The DTN links (the scenario's `dtn:` block): nodes, the contact plan and bundle counts.
+struct DtnState {
+  bool enabled = false;                                     ///< the scenario has a dtn block
+  std::string hq;                                           ///< headquarters site
+  std::vector<DtnNodeState> nodes;                          ///< nodes in the block's order
+  std::shared_ptr<const std::vector<DtnContact>> contacts;  ///< the plan, by start (shared)
+  double bundles = -1.0;                                    ///< bundles sent so far (-1: unknown)
+  double delivered = -1.0;                                  ///< delivered
+  double expired = -1.0;                                    ///< expired before delivery
+  double dropped = -1.0;  ///< dropped (storage full, lost without custody)
+  double pending = -1.0;  ///< stored or on a link now
+};
+
 /// A site with its rooms (for the site map).
 struct SiteInfo {
   std::string id;                  ///< site id
@@ -153,6 +224,19 @@ struct Snapshot {
   std::vector<MapEdgeInfo> map_edges;        ///< extra site-map edges from other twins
   std::string source;       ///< what is shown: empty for a live model, else the results file
   bool kpis_final = false;  ///< the KPIs are the recorded run's final values, not as of now_s
+  std::vector<MicrogridState> microgrids;  ///< site microgrids (empty: no microgrid block)
+  DtnState dtn;                            ///< DTN links (dtn.enabled false: none)
 };
+
+/// Indices of the contacts open at `t_s` (start <= t < end), in plan order.
+std::vector<std::size_t> open_contacts(const DtnState& dtn, double t_s);
+/// Indices of up to `n` contacts starting after `t_s`, soonest first.
+std::vector<std::size_t> next_contacts(const DtnState& dtn, double t_s, std::size_t n);
+/// The DTN site-map id of a node: "dtn/<node>".
+std::string dtn_map_id(std::uint64_t node);
+/// Brings the time-dependent DTN parts of a snapshot up to its `now_s` and KPIs: bundle
+/// counts and node storage from the `dtn_*` KPIs, contact edges on the map marked
+/// "contact_open" while some contact between the two nodes is open (else "contact").
+void update_dtn(Snapshot& snap);
 
 }  // namespace labtwin::viz

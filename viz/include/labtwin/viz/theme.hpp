@@ -25,6 +25,14 @@ inline constexpr std::uint32_t kFailed = rgb(240, 120, 30);        ///< compress
 inline constexpr std::uint32_t kDamaged = rgb(120, 0, 20);         ///< payload damaged
 inline constexpr std::uint32_t kNow = rgb(250, 250, 250, 160);     ///< the "now" marker
 inline constexpr std::uint32_t kBusy = rgb(90, 160, 230);          ///< technician busy bar
+inline constexpr std::uint32_t kPv = rgb(250, 215, 50);            ///< PV power
+inline constexpr std::uint32_t kGridPower = rgb(140, 140, 250);    ///< grid import / export
+inline constexpr std::uint32_t kBattery = rgb(40, 200, 170);       ///< battery power, SoC line
+inline constexpr std::uint32_t kGenerator = rgb(190, 110, 60);     ///< generator output
+inline constexpr std::uint32_t kLoad = rgb(235, 235, 235);         ///< load demand / served
+inline constexpr std::uint32_t kIslanded = rgb(255, 190, 40);      ///< islanded (amber)
+inline constexpr std::uint32_t kContactOpen = rgb(0, 230, 120);    ///< DTN contact open now
+inline constexpr std::uint32_t kContact = rgb(110, 130, 160);      ///< DTN contact (planned)
 }  // namespace colors
 
 /// Applies the dark (true) or light (false) style and the base font scale.
