@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "labtwin/viz/app.hpp"
 
@@ -174,9 +175,18 @@ UiState render_screenshot(const Snapshot& snap, const std::string& png_path, int
   ImGui::DestroyContext(ctx);
   SDL_DestroyRenderer(renderer);
   if (SDL_LockSurface(surface.get()) != 0) sdl_fail("SDL_LockSurface");
-  const int ok =
-      stbi_write_png(png_path.c_str(), width, height, 4, surface->pixels, surface->pitch);
+  // RGB (the frame is opaque) at stb's strongest deflate: docs screenshots stay small.
+  std::vector<unsigned char> rgb(static_cast<std::size_t>(width) * height * 3);
+  for (int y = 0; y < height; ++y) {
+    const auto* row = static_cast<const unsigned char*>(surface->pixels) +
+                      static_cast<std::size_t>(y) * static_cast<std::size_t>(surface->pitch);
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < 3; ++c)
+        rgb[(static_cast<std::size_t>(y) * width + x) * 3 + c] = row[x * 4 + c];
+  }
   SDL_UnlockSurface(surface.get());
+  stbi_write_png_compression_level = 9;
+  const int ok = stbi_write_png(png_path.c_str(), width, height, 3, rgb.data(), width * 3);
   if (!ok) throw std::runtime_error("cannot write PNG " + png_path);
   return ui;
 }
