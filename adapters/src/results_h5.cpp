@@ -6,7 +6,6 @@
 #include <libdeflate.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
@@ -33,6 +32,7 @@
 #include <variant>
 
 #include "h5_util.hpp"
+#include "labtwin/adapters/chunk_deflate.hpp"
 #include "labtwin/adapters/telemetry.hpp"
 #include "labtwin/core/inventory/events.hpp"
 #include "labtwin/core/inventory/lot.hpp"
@@ -273,11 +273,12 @@ struct LedgerRow {
 // [SECTION] The writer. All HDF5 work of a ResultsWriter runs on one writer thread (HDF5 here
 // is not thread-safe, and the run owns the other core): the caller's thread validates samples
 // and stages them in blocks; full blocks, series declarations and table jobs go through one
-// queue, in order. The writer sorts samples into per-series chunks, compresses each full chunk
-// itself (shuffle + deflate with libdeflate, about twice as fast as zlib, same format) and
-// hands it to HDF5 as a raw chunk (H5Dwrite_chunk): the file is an ordinary shuffled and
-// deflated HDF5 file. When the queue is empty it creates the datasets of the series declared
-// so far, so the commit finds nearly everything in place.
+// queue, in order. The writer sorts samples into per-series chunks, compresses each chunk
+// itself (shuffle, then a zlib stream from chunk_deflate.hpp: byte planes of noise stored, the
+// rest deflated with libdeflate; a last partial chunk's zero padding as cheap runs) and hands it
+// to HDF5 as a raw chunk (H5Dwrite_chunk): the file is an ordinary shuffled and deflated HDF5
+// file, read by any HDF5 deflate filter. When the queue is empty it creates the datasets of the
+// series declared so far, so the commit finds nearly everything in place.
 namespace {
 
 static_assert(std::endian::native == std::endian::little,
@@ -293,6 +294,10 @@ struct Sample {
 constexpr std::size_t kBlock = 8192;  // samples per staged block (192 KiB)
 constexpr std::size_t kRing = 16;     // queued jobs at most (then the caller waits)
 constexpr std::size_t kChunkBytes = detail::kSeriesChunk * 8;
+// A last chunk of at most this many samples stores its data bytes (its padding as runs); a
+// longer one is deflated like a full chunk. 120 days of the demo: 25.0 MB and 0.41 s of writer
+// CPU; storing every tail 27.8 MB / 0.39 s; deflating every tail 24.1 MB / 0.60 s.
+constexpr std::size_t kTailStored = 1024;
 
 /// HDF5's shuffle filter for 8-byte elements over a whole chunk: byte b of element i goes to
 /// b * chunk + i; elements n..chunk-1 (a partial last chunk) are zero, HDF5's fill value.
@@ -356,12 +361,8 @@ struct ResultsWriter::Impl {
   libdeflate_compressor* compressor = nullptr;
   std::vector<unsigned char> shuffled, packed;
 
-  z_stream rle{};  // zlib, run-length strategy: the last chunks
-  bool rle_ready = false;
-
   ~Impl() {
     if (compressor != nullptr) libdeflate_free_compressor(compressor);
-    if (rle_ready) deflateEnd(&rle);
   }
 
   void require_open(const char* what) const {
@@ -388,7 +389,7 @@ struct ResultsWriter::Impl {
     compressor = libdeflate_alloc_compressor(static_cast<int>(detail::kDeflateLevel));
     if (compressor == nullptr) throw std::bad_alloc();
     shuffled.resize(kChunkBytes);
-    packed.resize(libdeflate_zlib_compress_bound(compressor, kChunkBytes));
+    packed.reserve(libdeflate_zlib_compress_bound(compressor, kChunkBytes) + 64);
     ring.resize(kRing);
     spare.resize(kRing + 1);
     for (auto& b : spare) b.reserve(kBlock);
@@ -539,7 +540,7 @@ struct ResultsWriter::Impl {
       const auto* src = k == 0 ? reinterpret_cast<const unsigned char*>(s.t.data())
                                : reinterpret_cast<const unsigned char*>(s.v.data());
       shuffle8(src, n, shuffled.data());
-      const std::size_t bytes = n == detail::kSeriesChunk ? deflate_full() : deflate_tail();
+      const std::size_t bytes = n == detail::kSeriesChunk ? deflate_full() : deflate_tail(n);
       if (H5Dset_extent(ds, size) < 0 ||
           H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, bytes, packed.data()) < 0) {
         detail::h5_fail(file, "/series/" + s.id + (k == 0 ? "/time" : "/value"),
@@ -551,33 +552,17 @@ struct ResultsWriter::Impl {
     s.v.clear();
   }
 
-  // Writer: deflates a full shuffled chunk into `packed` (libdeflate); returns its size.
+  // Writer: a full shuffled chunk into `packed`: noise planes stored, the rest deflated.
   std::size_t deflate_full() {
-    const std::size_t bytes = libdeflate_zlib_compress(compressor, shuffled.data(), kChunkBytes,
-                                                       packed.data(), packed.size());
-    if (bytes == 0) throw std::logic_error("deflate output exceeds its bound");
-    return bytes;
+    return deflate_planes(compressor, shuffled.data(), 8, detail::kSeriesChunk, packed);
   }
 
-  // Writer: the same for a last, partial chunk: mostly zero padding, where libdeflate's match
-  // finder crawls (~90 us a chunk) and zlib's run-length strategy flies (~25 us). Both write
-  // the same zlib format, which HDF5's deflate filter reads.
-  std::size_t deflate_tail() {
-    if (!rle_ready) {
-      if (deflateInit2(&rle, static_cast<int>(detail::kDeflateLevel), Z_DEFLATED, 15, 8, Z_RLE) !=
-          Z_OK)
-        throw std::bad_alloc();
-      rle_ready = true;
-    } else {
-      deflateReset(&rle);
-    }
-    rle.next_in = shuffled.data();
-    rle.avail_in = static_cast<uInt>(kChunkBytes);
-    rle.next_out = packed.data();
-    rle.avail_out = static_cast<uInt>(packed.size());
-    if (deflate(&rle, Z_FINISH) != Z_STREAM_END)
-      throw std::logic_error("deflate output exceeds its bound");
-    return packed.size() - rle.avail_out;
+  // Writer: a last, partial chunk of n samples. Short: data stored, each plane's zero padding
+  // one fixed-Huffman run (general deflate crawls through 32 KiB of mostly zeros); long: as a
+  // full chunk.
+  std::size_t deflate_tail(std::size_t n) {
+    if (n > kTailStored) return deflate_full();
+    return deflate_padded_planes(shuffled.data(), 8, detail::kSeriesChunk, n, packed);
   }
 
   // Writer: the end: every series' datasets and last chunk, then the file is closed.
