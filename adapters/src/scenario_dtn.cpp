@@ -57,6 +57,32 @@ SchemaNode dtn_schema() {
   });
 }
 
+namespace {
+
+// `dtn.plan`: the file imports (its error quoted whole) and a dated plan has a clock.start; with
+// neither a plan nor passes there is no contact at all.
+void check_plan(const TreeNode& root, const TreeNode& block, std::vector<Diagnostic>& out) {
+  const TreeNode* plan = get(&block, "plan");
+  if (plan == nullptr || !plan->is_scalar()) {
+    if (items(&block, "passes").empty() && get(&block, "hq") != nullptr)
+      out.push_back(Diagnostic{block.location, Severity::error, "dtn",
+                               "no contacts: give `passes`, a `plan` file, or both"});
+    return;
+  }
+  const SourceLocation& where = plan->location;
+  std::string problem;
+  try {
+    const auto p = load_contact_plan(resolve_path(&block, "plan"));
+    if (p.epoch_unix != 0 && get(get(&root, "clock"), "start") == nullptr)
+      problem = "the plan gives dated (absolute) times: set clock.start";
+  } catch (const ContactPlanError& e) {
+    problem = std::string("cannot import the contact plan: ") + e.what();
+  }
+  if (!problem.empty()) out.push_back(Diagnostic{where, Severity::error, "dtn.plan", problem});
+}
+
+}  // namespace
+
 void check_dtn(const TreeNode& root, const KnownIds& known, std::vector<Diagnostic>& out) {
   const TreeNode* block = get(&root, "dtn");
   if (block == nullptr) return;
@@ -78,20 +104,7 @@ void check_dtn(const TreeNode& root, const KnownIds& known, std::vector<Diagnost
     out.push_back(
         Diagnostic{get(block, "hq")->location, Severity::error, "dtn.hq",
                    "headquarters site `" + text(block, "hq") + "` has no node in dtn.nodes"});
-  if (const TreeNode* plan = get(block, "plan"); plan != nullptr && plan->is_scalar()) {
-    try {
-      const auto p = load_contact_plan(resolve_path(block, "plan"));
-      if (p.epoch_unix != 0 && get(get(&root, "clock"), "start") == nullptr)
-        out.push_back(Diagnostic{plan->location, Severity::error, "dtn.plan",
-                                 "the plan gives dated (absolute) times: set clock.start"});
-    } catch (const ContactPlanError& e) {
-      out.push_back(Diagnostic{plan->location, Severity::error, "dtn.plan",
-                               std::string("cannot import the contact plan: ") + e.what()});
-    }
-  } else if (items(block, "passes").empty() && get(block, "hq") != nullptr) {
-    out.push_back(Diagnostic{block->location, Severity::error, "dtn",
-                             "no contacts: give `passes`, a `plan` file, or both"});
-  }
+  check_plan(root, *block, out);
   const auto& passes = items(block, "passes");
   for (std::size_t i = 0; i < passes.size(); ++i) {
     const std::string p = "dtn.passes[" + std::to_string(i) + "]";
