@@ -43,6 +43,14 @@ TEST(TechnicianLine, StatusWordsAndPlace) {
   EXPECT_EQ(technician_line(unknown, 0, kStart, 0), "?, busy");
 }
 
+TEST(MapNodeTab, MicrogridPartsAndDtnNodesOpenTheirTabs) {
+  for (const char* k : {"grid", "pv", "battery", "generator"})
+    EXPECT_EQ(map_node_tab(k), "microgrid");
+  EXPECT_EQ(map_node_tab("dtn_node"), "dtn");
+  for (const char* k : {"supplier", "hub", "site", "room", "freezer", ""})
+    EXPECT_EQ(map_node_tab(k), "") << k;
+}
+
 TEST(MicrogridStatus, ShedIsRedIslandedIsAmber) {
   MicrogridState m;
   EXPECT_EQ(microgrid_status(m), 0);

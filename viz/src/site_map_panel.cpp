@@ -120,12 +120,34 @@ void draw_graph_map(const Snapshot& snap, UiState& ui) {
                         f.backup ? "\nbackup unit" : "");
       if (ImGui::IsItemClicked()) ui.selected_freezer = f.id;
     } else {
-      ImGui::SetTooltip("%s: %s", n.kind.c_str(), n.label.empty() ? n.id.c_str() : n.label.c_str());
+      // A microgrid part says its grid's state; a click on it (or on a DTN node) opens that tab.
+      const std::string tab = map_node_tab(n.kind);
+      const MicrogridState* mg = nullptr;
+      for (const auto& x : snap.microgrids)
+        if (tab == "microgrid" && n.id.rfind(x.site + "/", 0) == 0) mg = &x;
+      if (mg)
+        ImGui::SetTooltip("%s: %s\n%s, battery %.0f %%%s", n.kind.c_str(), n.label.c_str(),
+                          mg->grid_up ? "grid up" : "ISLANDED", 100.0 * mg->soc,
+                          mg->shed.empty() ? "" : ", shedding load");
+      else
+        ImGui::SetTooltip("%s: %s", n.kind.c_str(),
+                          n.label.empty() ? n.id.c_str() : n.label.c_str());
+      if (ImGui::IsItemClicked() && !tab.empty()) {
+        ui.show_tab = tab;
+        if (mg) ui.selected_microgrid = mg->site;
+      }
     }
   }
 }
 
 }  // namespace
+
+std::string map_node_tab(const std::string& kind) {
+  if (kind == "grid" || kind == "pv" || kind == "battery" || kind == "generator")
+    return "microgrid";
+  if (kind == "dtn_node") return "dtn";
+  return {};
+}
 
 void draw_site_map(const Snapshot& snap, UiState& ui) {
   // The graph view up to a few hundred nodes (the layout is quadratic); the grid beyond.

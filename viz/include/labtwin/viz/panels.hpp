@@ -116,6 +116,9 @@ void draw_microgrid_panel(const Snapshot& snap, UiState& ui);
 std::vector<std::pair<std::uint64_t, std::uint64_t>> contact_rows(const DtnState& dtn);
 /// DTN: bundle counts, open and next contacts, the contact timeline and node storage.
 void draw_dtn_panel(const Snapshot& snap, UiState& ui);
+/// The bottom tab a click on a site-map node of this kind opens: "microgrid" for a
+/// microgrid's grid, PV, battery or generator, "dtn" for a DTN node, "" for others.
+std::string map_node_tab(const std::string& kind);
 /// Site map: sites, rooms and freezers coloured by status; click selects.
 void draw_site_map(const Snapshot& snap, UiState& ui);
 
