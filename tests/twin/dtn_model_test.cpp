@@ -96,12 +96,16 @@ TEST(DtnModel, ContactVolumeIsConsumedAndTheRestExpires) {
   auto s = m.stats();
   EXPECT_EQ(s.delivered, 2u);
   EXPECT_EQ(s.queued, 1u);
+  EXPECT_EQ(s.occupancy[0].queued, 1u);  // the third waits at node 1 ...
+  EXPECT_EQ(s.occupancy[0].now, 1000u);  // ... with its 1000 B
+  EXPECT_EQ(s.occupancy[1].queued, 0u);  // delivered bundles are not stored
   EXPECT_DOUBLE_EQ(m.graph().residual(0), 0);
   sim.run();
   s = m.stats();
   EXPECT_EQ(s.expired, 1u);
   EXPECT_EQ(m.bundle(2).finished, Time::s(50));
   EXPECT_EQ(s.occupancy[0].now, 0u);
+  EXPECT_EQ(s.occupancy[0].queued, 0u);
 }
 
 TEST(DtnModel, BundlesWaitForALaterContactAcrossTwoHops) {

@@ -450,11 +450,18 @@ DtnStats DtnModel::stats() const {
         " + in transit " + std::to_string(s.in_transit));
   const auto& plan = m.graph.plan();
   const double span = (m.sim.now() - m.t0).seconds();
+  std::vector<std::uint64_t> queued(plan.nodes.size(), 0);
+  for (const auto& r : m.recs)
+    if (r.b.state == BundleState::kQueued) {
+      const std::size_t k = plan.node_index(r.b.node);
+      if (k < queued.size()) ++queued[k];
+    }
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     NodeOccupancy o;
     o.node = plan.nodes[i];
     o.limit = m.limit[i];
     o.now = m.used[i];
+    o.queued = queued[i];
     o.peak = m.peak[i];
     const double integral =
         m.integral[i] + static_cast<double>(m.used[i]) * (m.sim.now() - m.last_change[i]).seconds();

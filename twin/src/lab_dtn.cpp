@@ -258,6 +258,11 @@ void LabModel::Impl::dtn_telemetry(std::size_t si) {
         next, [this, si] { dtn_telemetry(si); }, 0, kDtn, static_cast<std::uint32_t>(si));
 }
 
+void LabModel::Impl::dtn_nodes_now(std::vector<DtnNodeNow>& out) const {
+  for (const dtn::NodeOccupancy& o : dtn->model->stats().occupancy)
+    out.push_back({o.node, o.queued, o.now, o.limit});
+}
+
 void LabModel::Impl::append_dtn_kpis(std::vector<Kpi>& kpis) const {
   const DtnGlue& g = *dtn;
   const dtn::DtnStats s = g.model->stats();  // throws if bundle conservation is violated

@@ -901,4 +901,16 @@ std::vector<MicrogridNow> LabModel::microgrids_now() const {
   return out;
 }
 
+SupplyNow LabModel::supply_now() const {
+  SupplyNow out;
+  if (impl_->supply) impl_->supply_now(out);
+  return out;
+}
+
+std::vector<DtnNodeNow> LabModel::dtn_nodes_now() const {
+  std::vector<DtnNodeNow> out;
+  if (impl_->dtn) impl_->dtn_nodes_now(out);
+  return out;
+}
+
 }  // namespace labtwin::twin

@@ -383,6 +383,7 @@ struct LabModel::Impl {
   double supply_on_order(std::size_t i) const;  // also network requests still on their way (DTN)
   void supply_stock_changed(std::size_t i);
   void append_supply_kpis(std::vector<Kpi>& kpis) const;
+  void supply_now(SupplyNow& out) const;  // the GUI's view
   std::unique_ptr<SupplyGlue, SupplyGlueDeleter> supply;
   // DTN links (absent without `dtn:`): remote sites' requests, alarms and telemetry travel to
   // HQ as bundles (lab_dtn.cpp).
@@ -396,6 +397,7 @@ struct LabModel::Impl {
   void dtn_alarm(std::size_t f);
   void dtn_telemetry(std::size_t site);
   void append_dtn_kpis(std::vector<Kpi>& kpis) const;
+  void dtn_nodes_now(std::vector<DtnNodeNow>& out) const;  // the GUI's view
 };
 
 }  // namespace labtwin::twin

@@ -175,6 +175,17 @@ void LabModel::Impl::supply_stock_changed(std::size_t i) {
   supply->stock_changed(*supply->supply_of[i]);
 }
 
+void LabModel::Impl::supply_now(SupplyNow& out) const {
+  const SupplyModel& model = *supply->model;
+  for (const auto& x : sc.supply.suppliers)
+    if (model.supplier_down(x.id)) out.suppliers_down.push_back(x.id);
+  const SupplyNetwork& net = model.network();
+  for (const auto& l : sc.supply.lanes) {
+    const std::string id = l.id.empty() ? l.from + "->" + l.to : l.id;
+    if (const auto k = net.lane(id); k && !net.lane_at(*k).open) out.lanes_closed.push_back(id);
+  }
+}
+
 void LabModel::Impl::append_supply_kpis(std::vector<Kpi>& kpis) const {
   const SupplyGlue& g = *supply;
   const SupplyStats st = g.model->stats();

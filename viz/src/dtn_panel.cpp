@@ -147,7 +147,8 @@ void draw_dtn_panel(const Snapshot& snap, UiState& ui) {
   ui.dtn_timeline = {m.left, origin.y, m.right - m.left, y - origin.y};
   ImGui::Dummy({width, y - origin.y + ImGui::GetTextLineHeight() + 4.0f});
 
-  // Storage: time-mean (filled) and peak (tick) of each node against its limit.
+  // Storage of each node against its limit: now (filled; the time-mean instead when "now" is
+  // unknown, as in a played-back file), the time-mean (white tick) and the peak (amber tick).
   for (const auto& n : d.nodes) {
     const ImVec2 o = ImGui::GetCursorScreenPos();
     char name[64];
@@ -161,13 +162,24 @@ void draw_dtn_panel(const Snapshot& snap, UiState& ui) {
         return left +
                static_cast<float>(std::clamp(b / n.storage_limit, 0.0, 1.0)) * (right - left);
       };
-      dl->AddRectFilled({left, o.y + 3}, {std::max(frac(n.storage_mean), left + 1), o.y + kRow - 3},
+      const double fill = n.stored_now >= 0 ? n.stored_now : n.storage_mean;
+      dl->AddRectFilled({left, o.y + 3}, {std::max(frac(fill), left + 1), o.y + kRow - 3},
                         colors::kContact);
+      if (n.stored_now >= 0) {
+        const float xm = frac(n.storage_mean);
+        dl->AddLine({xm, o.y + 1}, {xm, o.y + kRow - 1}, text, 1.0f);
+      }
       const float xp = frac(n.storage_peak);
       dl->AddLine({xp, o.y + 1}, {xp, o.y + kRow - 1}, colors::kIslanded, 2.0f);
     }
-    const std::string info = "mean " + bytes(n.storage_mean) + ", peak " + bytes(n.storage_peak) +
-                             " of " + bytes(n.storage_limit);
+    std::string info;
+    if (n.queued_now >= 0) {
+      char now[64];
+      std::snprintf(now, sizeof now, "now %.0f (", n.queued_now);
+      info = now + bytes(n.stored_now) + "), ";
+    }
+    info += "mean " + bytes(n.storage_mean) + ", peak " + bytes(n.storage_peak) + " / " +
+            bytes(n.storage_limit);
     dl->AddText({right + 8, o.y}, text, info.c_str());
     ImGui::Dummy({width, kRow});
   }

@@ -76,6 +76,26 @@ struct SimSession::Worker final : adapters::SampleSink {
   std::size_t events_seen = 0;
   std::unique_ptr<adapters::Recorder> recorder;
 
+  // Supply network on the map: suppliers red while down, lanes red while closed (the lane edges
+  // are added in the scenario's lane order by add_twin_map).
+  void update_supply(Snapshot& s) const {
+    if (scenario.supply.suppliers.empty() && scenario.supply.lanes.empty()) return;
+    const twin::SupplyNow now = model.supply_now();
+    const auto has = [](const std::vector<std::string>& v, const std::string& x) {
+      return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    for (auto& n : s.map_nodes)
+      if (n.kind == "supplier") n.status = has(now.suppliers_down, n.id) ? 2 : 0;
+    std::size_t k = 0;
+    for (auto& e : s.map_edges) {
+      if (e.kind != "lane" && e.kind != "lane_closed") continue;
+      if (k >= scenario.supply.lanes.size()) break;
+      const auto& l = scenario.supply.lanes[k++];
+      e.kind = has(now.lanes_closed, l.id.empty() ? l.from + "->" + l.to : l.id) ? "lane_closed"
+                                                                                 : "lane";
+    }
+  }
+
   Worker(const twin::ScenarioDef& sc, const SessionOptions& o) : scenario(sc), model(scenario) {
     for (const auto& s : scenario.sites) {
       SiteInfo si{s.id, s.name, {}};
@@ -418,6 +438,13 @@ struct SimSession::Worker final : adapters::SampleSink {
       s.items.push_back(std::move(l));
     }
     update_dtn(s);
+    update_supply(s);
+    for (const auto& o : model.dtn_nodes_now())
+      for (auto& n : s.dtn.nodes)
+        if (n.node == o.node) {
+          n.queued_now = static_cast<double>(o.queued);
+          n.stored_now = static_cast<double>(o.bytes);
+        }
     return s;
   }
 };

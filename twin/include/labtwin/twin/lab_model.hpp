@@ -78,6 +78,20 @@ struct MicrogridNow {
   std::vector<std::string> shed;   ///< loads without power now (ids, load order)
 };
 
+/// One DTN node's bundle storage now (a read-only view, for the GUI).
+struct DtnNodeNow {
+  std::uint64_t node = 0;    ///< node number (ipn:N)
+  std::uint64_t queued = 0;  ///< bundles stored at the node now (not on a link)
+  std::uint64_t bytes = 0;   ///< bytes stored now (custody copies included)
+  std::uint64_t limit = 0;   ///< storage limit, bytes
+};
+
+/// The supply network's state now (a read-only view, for the GUI).
+struct SupplyNow {
+  std::vector<std::string> suppliers_down;  ///< suppliers in an outage now (scenario order)
+  std::vector<std::string> lanes_closed;    ///< lanes closed now (scenario order)
+};
+
 /// A built lab model; run it in pieces (a GUI) or at once (run_scenario).
 class LabModel {
  public:
@@ -111,6 +125,10 @@ class LabModel {
   std::vector<TechnicianWhere> technicians_now() const;
   /// Every site microgrid's flows and state now (empty without a `microgrid:` block).
   std::vector<MicrogridNow> microgrids_now() const;
+  /// Every DTN node's storage now, ascending node number (empty without a `dtn:` block).
+  std::vector<DtnNodeNow> dtn_nodes_now() const;
+  /// Suppliers down and lanes closed now (empty without a `supply:` block).
+  SupplyNow supply_now() const;
 
  private:
   struct Impl;

@@ -174,6 +174,8 @@ struct DtnNodeState {
   double storage_limit = 0.0;  ///< bytes
   double storage_peak = -1.0;  ///< largest bytes stored so far (-1: unknown)
   double storage_mean = -1.0;  ///< time-averaged bytes stored so far (-1: unknown)
+  double queued_now = -1.0;    ///< bundles stored at the node now (-1: unknown, e.g. playback)
+  double stored_now = -1.0;    ///< bytes stored now (-1: unknown)
 };
 
 /// The DTN links (the scenario's `dtn:` block): nodes, the contact plan and bundle counts.

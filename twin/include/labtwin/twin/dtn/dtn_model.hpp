@@ -85,11 +85,12 @@ struct DtnConfig {
 
 /// Storage occupancy of one node.
 struct NodeOccupancy {
-  NodeId node = 0;          ///< the node
-  std::uint64_t limit = 0;  ///< its storage limit, bytes
-  std::uint64_t now = 0;    ///< bytes stored now
-  std::uint64_t peak = 0;   ///< largest bytes stored
-  double mean = 0;          ///< time-averaged bytes stored since the model was built
+  NodeId node = 0;           ///< the node
+  std::uint64_t limit = 0;   ///< its storage limit, bytes
+  std::uint64_t now = 0;     ///< bytes stored now
+  std::uint64_t queued = 0;  ///< bundles stored here now (not on a link)
+  std::uint64_t peak = 0;    ///< largest bytes stored
+  double mean = 0;           ///< time-averaged bytes stored since the model was built
 };
 
 /// Counters and distributions of a run.
