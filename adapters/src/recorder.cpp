@@ -63,6 +63,7 @@ Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs
       s.sink_id = sink_.add_series(info);
       s.policy = spec.policy;
       s.period = spec.every.ticks;
+      s.continuous = info.shape == sim::SignalShape::kContinuous;
       if (s.policy == SamplePolicy::kEvery) {
         s.due = now.ticks;
         periodic_.push_back(static_cast<std::uint32_t>(series_.size()));
@@ -95,7 +96,15 @@ Recorder::~Recorder() { table_.unsubscribe(this); }
 void Recorder::put(Series& s, sim::Time t, double v) {
   switch (s.policy) {
     case SamplePolicy::kOnChange:
-      if (s.has_last && v == s.last) return;
+      if (s.has_last && v == s.last) {
+        if (s.continuous && t > s.last_t) s.held = true, s.held_t = t;
+        return;
+      }
+      if (s.held) {  // the end of a flat stretch first
+        s.held = false;
+        sink_.append(s.sink_id, s.held_t, s.last);
+        ++samples_;
+      }
       break;
     case SamplePolicy::kEvery:
       break;
@@ -142,8 +151,8 @@ void Recorder::flush_bucket(Series& s) {
 void Recorder::on_signal(sim::SignalId id, sim::Time t, double value) {
   if (id >= first_.size() || first_[id] < 0) return;
   Series& s = series_[static_cast<std::size_t>(first_[id])];
-  // The common case inline: an unchanged value is dropped before any call.
-  if (s.policy == SamplePolicy::kOnChange) {
+  // The common case inline: an unchanged step value is dropped before any call.
+  if (s.policy == SamplePolicy::kOnChange && !s.continuous) {
     if (!(s.has_last && value == s.last)) put(s, t, value);
   } else {
     put(s, t, value);
@@ -188,6 +197,11 @@ void Recorder::finish(sim::Time now) {
     // Close with the value at the end (continuous signals moved since their last change).
     const double v = table_.probe(s.signal, now);
     if (s.last_t < now) {
+      if (s.held && v != s.last && s.held_t < now) {  // flat, then moved since: keep the kink
+        sink_.append(s.sink_id, s.held_t, s.last);
+        ++samples_;
+      }
+      s.held = false;
       sink_.append(s.sink_id, now, v);
       ++samples_;
       s.last_t = now;

@@ -195,6 +195,37 @@ TEST(Recorder, DecimationKeepsEveryBucketsExtremes) {
   EXPECT_TRUE(std::is_sorted(d.t.begin(), d.t.end()));
 }
 
+// On change, a continuous signal keeps its flat stretches: the last unchanged emission before a
+// change is recorded too, so linear interpolation between samples is flat up to it and only
+// then slopes (a battery full until 20 s, then discharging). A step signal needs no such sample.
+// Every series closes with the value at the end (60 s).
+TEST(Recorder, OnChangeKeepsTheEndOfAFlatStretchOfAContinuousSignal) {
+  ls::SignalTable table;
+  double value = 1.0;
+  const auto soc = table.add({"b", "soc", "1", "", ls::SignalShape::kContinuous},
+                             [&](ls::Time) { return value; });
+  const auto step =
+      table.add({"b", "mode", "1", "", ls::SignalShape::kStep}, [&](ls::Time) { return value; });
+  la::MemorySink sink;
+  la::Recorder rec(table, {{"*", "*", la::SamplePolicy::kOnChange, {}}}, sink, ls::Time::zero());
+  for (auto [t, v] : {std::pair{10, 1.0}, {20, 1.0}, {30, 0.5}, {40, 0.25}, {50, 0.25}}) {
+    value = v;
+    table.emit(soc, ls::Time::s(t), v);
+    table.emit(step, ls::Time::s(t), v);
+  }
+  rec.finish(ls::Time::s(60));
+  const auto& c = sink.series()[0];
+  const auto& k = sink.series()[1];
+  const std::vector<ls::Time> ct = {ls::Time::s(0), ls::Time::s(20), ls::Time::s(30),
+                                    ls::Time::s(40), ls::Time::s(60)};
+  EXPECT_EQ(c.t, ct);
+  EXPECT_EQ(c.value, (std::vector<double>{1.0, 1.0, 0.5, 0.25, 0.25}));
+  const std::vector<ls::Time> kt = {ls::Time::s(0), ls::Time::s(30), ls::Time::s(40),
+                                    ls::Time::s(60)};
+  EXPECT_EQ(k.t, kt);
+  EXPECT_EQ(k.value, (std::vector<double>{1.0, 0.5, 0.25, 0.25}));
+}
+
 TEST(Recorder, SpecsThatMatchNothingOrLackAPeriodAreErrors) {
   const auto sc = load(kOne);
   lt::LabModel model(sc);

@@ -106,6 +106,12 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
     bool has_last = false;
     double last = 0.0;
     sim::Time last_t{};
+    // kOnChange of a continuous signal: the last unchanged emission not yet recorded. It is
+    // recorded before the next change, so a flat stretch stays flat between the samples (a
+    // reader interpolates linearly) instead of sloping from its start.
+    bool continuous = false;
+    bool held = false;
+    sim::Time held_t{};
     // kDecimate bucket
     std::int64_t bucket = std::numeric_limits<std::int64_t>::min();
     int n = 0;
