@@ -117,6 +117,10 @@ void print_screenshot_line(const std::string& file, const viz::Snapshot& snap,
     std::printf(" lots %zu units %.6g open_orders %zu", snap.lots.size(), units,
                 snap.open_orders.size());
   }
+  for (const auto& m : snap.microgrids)
+    std::printf(" microgrid %s soc %.9f served_w %.3f demand_w %.3f islanded %d shedding %d",
+                m.site.c_str(), m.soc, m.served_w, m.demand_w, m.grid_up ? 0 : 1,
+                m.shed.empty() ? 0 : 1);
   std::printf("\n");
 }
 

@@ -417,6 +417,35 @@ LoadedRecording read_recording(const std::filesystem::path& path) {
     ih.backorders = step_of(series(l.sku, "backorders"), start_us);
     rec->items.push_back(std::move(ih));
   }
+  // Site microgrids: the sites with recorded `microgrid_soc`, in the scenario's order.
+  std::vector<std::string> grid_sites;
+  for (const auto& s : set.series) {
+    const auto slash = s.sensor.rfind('/');
+    if (slash != std::string::npos && s.sensor.substr(slash + 1) == "microgrid_soc")
+      grid_sites.push_back(s.sensor.substr(0, slash));
+  }
+  if (out.scenario) {
+    std::vector<std::string> ordered;
+    for (const auto& d : out.scenario->microgrid.sites)
+      if (std::find(grid_sites.begin(), grid_sites.end(), d.site) != grid_sites.end())
+        ordered.push_back(d.site);
+    grid_sites = std::move(ordered);
+  }
+  for (const auto& site : grid_sites) {
+    viz::MicrogridHistory h;
+    h.site = site;
+    if (out.scenario)
+      for (const auto& d : out.scenario->microgrid.sites)
+        if (d.site == site) h.capacity_wh = d.battery.capacity_kwh * 1000.0;
+    h.soc = step_of(series(site, "microgrid_soc"), start_us);
+    h.pv = step_of(series(site, "microgrid_pv"), start_us);
+    h.demand = step_of(series(site, "microgrid_demand"), start_us);
+    h.served = step_of(series(site, "microgrid_served"), start_us);
+    h.import_w = step_of(series(site, "microgrid_import"), start_us);
+    h.islanded = intervals_of(series(site, "microgrid_islanded"), start_us, horizon_s);
+    h.shedding = intervals_of(series(site, "microgrid_shedding"), start_us, horizon_s);
+    rec->microgrids.push_back(std::move(h));
+  }
   if (run.freezers.empty() && run.technicians.empty() && run.items.empty() && run.events.empty())
     r.fail("/series", "nothing to show: no freezer, technician or item series and no events");
   rec->ledger = std::move(ledger);

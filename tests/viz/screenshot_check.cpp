@@ -239,6 +239,57 @@ std::string scenario(const char* name) {
   return std::string(LABTWIN_SOURCE_DIR) + "/scenarios/" + name;
 }
 
+// A played-back run's microgrid (from its <site>/microgrid_* series) is the live one: the state
+// of charge, linear between recorded changes as the battery's energy is between events, to
+// 1e-6; served and demanded power; islanded and shedding. Before, during and after the outage.
+TEST(Screenshot, RecordedMicrogridIsTheLiveOne) {
+  const std::string dir = std::string(LABTWIN_SCREENSHOT_DIR) + "/microgrid-rec";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string sc = scenario("grid-outage-islanding.yaml");
+  const auto [rc, text] = shell(std::string(LABTWIN_BINARY) + " run " + sc +
+                                " --variant battery-50kWh --out " + dir + " --quiet");
+  ASSERT_EQ(rc, 0) << text;
+  int islanded = 0, shedding = 0;
+  for (const char* at : {"20h", "33h30min", "50h", "61h", "70h"}) {
+    const auto shot = [&](const std::string& what) {
+      return shell(std::string(LABTWIN_BINARY) + " gui " + what + " --tab microgrid --screenshot " +
+                   dir + "/x.png --at " + at);
+    };
+    const auto [lrc, live] = shot(sc + " --variant battery-50kWh");
+    const auto [rrc, rec] = shot(dir + "/results.h5");
+    ASSERT_EQ(lrc, 0) << live;
+    ASSERT_EQ(rrc, 0) << rec;
+    const std::string a = field(live, "microgrid"), b = field(rec, "microgrid");
+    std::printf("at %s: live %s | recorded %s\n", at, a.c_str(), b.c_str());
+    char site_a[64], site_b[64];
+    double soc[2], served[2], demand[2];
+    int isl[2], shed[2];
+    ASSERT_EQ(std::sscanf(a.c_str(),
+                          "microgrid %63s soc %lf served_w %lf demand_w %lf islanded %d "
+                          "shedding %d",
+                          site_a, &soc[0], &served[0], &demand[0], &isl[0], &shed[0]),
+              6)
+        << live;
+    ASSERT_EQ(std::sscanf(b.c_str(),
+                          "microgrid %63s soc %lf served_w %lf demand_w %lf islanded %d "
+                          "shedding %d",
+                          site_b, &soc[1], &served[1], &demand[1], &isl[1], &shed[1]),
+              6)
+        << rec;
+    EXPECT_STREQ(site_a, site_b);
+    EXPECT_NEAR(soc[1], soc[0], 1e-6) << at;
+    EXPECT_NEAR(served[1], served[0], 1e-3) << at;
+    EXPECT_NEAR(demand[1], demand[0], 1e-3) << at;
+    EXPECT_EQ(isl[1], isl[0]) << at;
+    EXPECT_EQ(shed[1], shed[0]) << at;
+    islanded += isl[0];
+    shedding += shed[0];
+  }
+  EXPECT_GT(islanded, 0);  // the comparison covered the outage ...
+  EXPECT_GT(shedding, 0);  // ... and load shedding
+}
+
 // The microgrid tab during the 36 h outage with the 50 kWh battery (50 h in: islanded, the
 // battery low at night): the SoC line and the amber islanded band inside the reported plot.
 TEST(Screenshot, MicrogridTabDuringTheOutage) {

@@ -30,6 +30,7 @@ struct LabModel::Impl::MicrogridGlue {
     sim::EventId next{};
     double next_at = -1.0;  // model time of the scheduled event (-1: none)
     double capacity_wh = 0;
+    std::optional<sim::SignalId> sig;  // first of its kSignals signals (build_signals)
     Site(std::size_t s, const SiteMicrogridDef* d, Microgrid g)
         : site(s), def(d), grid(std::move(g)) {}
   };
@@ -54,6 +55,42 @@ struct LabModel::Impl::MicrogridGlue {
 void LabModel::Impl::MicrogridGlueDeleter::operator()(MicrogridGlue* p) const { delete p; }
 
 namespace {
+
+// A site microgrid's signals, in registration order (recorded as <site>/microgrid_*).
+enum MicrogridSignal : std::uint32_t { kSoc, kPv, kDemand, kServed, kImport, kIslanded, kShedding };
+constexpr std::uint32_t kSignals = 7;
+
+// The battery's state of charge at t (the flows hold until the grid's next event; the stored
+// energy is carried linearly from the grid's own time, never past that event).
+double soc_at(const Microgrid& grid, double capacity_wh, double t) {
+  if (capacity_wh <= 0) return 0.0;
+  const auto& f = grid.flows();
+  const auto& bp = grid.params().battery;
+  const double dt = std::max(0.0, std::min(t, grid.next_event()) - grid.time());
+  const double rate_w = f.charge * bp.charge_efficiency - f.discharge / bp.discharge_efficiency;
+  return std::clamp((grid.stored_wh() + rate_w * dt / 3600.0) / capacity_wh, 0.0, 1.0);
+}
+
+// The value of signal k of a site's microgrid now (soc at t).
+double microgrid_signal(const Microgrid& grid, double capacity_wh, std::uint32_t k, double t) {
+  const auto& f = grid.flows();
+  switch (k) {
+    case kSoc:
+      return soc_at(grid, capacity_wh, t);
+    case kPv:
+      return f.pv;
+    case kDemand:
+      return f.demand;
+    case kServed:
+      return f.served;
+    case kImport:
+      return f.import;
+    case kIslanded:
+      return grid.grid_up() ? 0.0 : 1.0;
+    default:
+      return f.served < f.demand * (1.0 - 1e-9) ? 1.0 : 0.0;
+  }
+}
 
 // A typical-year hourly series (values[k] = local hour k of the year) in model seconds.
 StepSeries typical_year(std::vector<double> values, std::int64_t start_us, std::int64_t offset_s) {
@@ -412,6 +449,7 @@ void LabModel::Impl::microgrid_settle(std::size_t s) {
     if (round == 999) throw std::logic_error("microgrid: load switching does not settle");
   }
   g.busy = false;
+  publish_microgrid(s);
   // Reschedule only when the model's next event moved (most load changes leave it).
   const double t = site.grid.next_event();
   const bool due = std::isfinite(t) && t <= end.seconds();
@@ -509,6 +547,42 @@ void LabModel::Impl::append_microgrid_kpis(std::vector<Kpi>& kpis) const {
   }
 }
 
+void LabModel::Impl::add_microgrid_signals() {
+  using sim::SignalShape;
+  static constexpr const char* kName[kSignals] = {
+      "microgrid_soc",    "microgrid_pv",       "microgrid_demand",  "microgrid_served",
+      "microgrid_import", "microgrid_islanded", "microgrid_shedding"};
+  static constexpr const char* kUnit[kSignals] = {"1", "W", "W", "W", "W", "1", "1"};
+  static constexpr const char* kWhat[kSignals] = {
+      "battery state of charge (fraction)",   "PV power available",
+      "demand of the site's loads",           "load served",
+      "power imported from the grid",         "grid down, site islanded (1)",
+      "some load shed for lack of supply (1)"};
+  auto& g = *microgrid;
+  for (std::size_t i = 0; i < g.sites.size(); ++i) {
+    auto& site = g.sites[i];
+    const std::string& id = sc.sites[site.site].id;
+    for (std::uint32_t k = 0; k < kSignals; ++k) {
+      const sim::SignalId sid =
+          signals.add({id, kName[k], kUnit[k], kWhat[k],
+                       k == kSoc ? SignalShape::kContinuous : SignalShape::kStep},
+                      [this, i, k](sim::Time t) {
+                        const auto& st = microgrid->sites[i];
+                        return microgrid_signal(st.grid, st.capacity_wh, k, t.seconds());
+                      });
+      if (k == 0) site.sig = sid;
+    }
+  }
+}
+
+void LabModel::Impl::publish_microgrid(std::size_t s) {
+  const auto& site = microgrid->sites[s];
+  if (!site.sig || !signals.listened()) return;
+  const sim::Time t = sim.now();
+  for (std::uint32_t k = 0; k < kSignals; ++k)
+    signals.emit(*site.sig + k, t, microgrid_signal(site.grid, site.capacity_wh, k, t.seconds()));
+}
+
 void LabModel::Impl::microgrid_now(std::vector<MicrogridNow>& out) const {
   // Read-only: the flows hold until the next internal event, so the stored energy is carried
   // linearly from the grid's own time to now (never past that event).
@@ -516,7 +590,6 @@ void LabModel::Impl::microgrid_now(std::vector<MicrogridNow>& out) const {
   for (const auto& site : g.sites) {
     const Microgrid& grid = site.grid;
     const auto& f = grid.flows();
-    const auto& bp = grid.params().battery;
     MicrogridNow v;
     v.site = sc.sites[site.site].id;
     v.grid_up = grid.grid_up();
@@ -532,12 +605,7 @@ void LabModel::Impl::microgrid_now(std::vector<MicrogridNow>& out) const {
     v.discharge_w = f.discharge;
     v.demand_w = f.demand;
     v.served_w = f.served;
-    if (site.capacity_wh > 0) {
-      const double dt = std::max(0.0, std::min(now_s(), grid.next_event()) - grid.time());
-      const double rate_w = f.charge * bp.charge_efficiency - f.discharge / bp.discharge_efficiency;
-      const double wh = grid.stored_wh() + rate_w * dt / 3600.0;
-      v.soc = std::clamp(wh / site.capacity_wh, 0.0, 1.0);
-    }
+    v.soc = soc_at(grid, site.capacity_wh, now_s());
     std::size_t job = 0;
     for (std::size_t l = 0; l < grid.loads(); ++l) {
       const bool base = l < site.def->loads.size();

@@ -368,6 +368,8 @@ struct LabModel::Impl {
   void microgrid_job(std::size_t job, bool on);
   void append_microgrid_kpis(std::vector<Kpi>& kpis) const;
   void microgrid_now(std::vector<MicrogridNow>& out) const;  // read-only view (GUI)
+  void add_microgrid_signals();                              // <site>/microgrid_* (build_signals)
+  void publish_microgrid(std::size_t site);                  // their values now, when listened
   std::unique_ptr<MicrogridGlue, MicrogridGlueDeleter> microgrid;
 
   // Supply-chain network (absent without `supply`; lab_supply.cpp): items with a sourcing entry

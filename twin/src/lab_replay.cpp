@@ -318,6 +318,7 @@ void LabModel::Impl::build_signals() {
     signals.add({it.def.sku, "backorders", unit, "units owed to customers", SignalShape::kStep},
                 [this, i](sim::Time) { return items[i].backorders; });
   }
+  if (microgrid) add_microgrid_signals();
 }
 
 void LabModel::Impl::publish_freezer(std::size_t f) {

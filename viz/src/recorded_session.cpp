@@ -26,6 +26,43 @@ bool inside(const std::vector<Interval>& iv, double t) {
   return it != iv.begin() && t < std::prev(it)->end_s;
 }
 
+// A site microgrid at t from its recorded series; the history on a regular grid up to t (at
+// most ~2,000 points, at least a minute apart, like the live session's samples).
+MicrogridState microgrid_at(const MicrogridHistory& h, double t, double horizon, bool history) {
+  MicrogridState m;
+  m.site = h.site;
+  m.capacity_wh = h.capacity_wh;
+  m.soc = interpolate_at(h.soc.t_s, h.soc.v, t);
+  if (std::isnan(m.soc)) m.soc = 0.0;
+  m.pv_w = value_at(h.pv, t);
+  m.demand_w = value_at(h.demand, t);
+  m.served_w = value_at(h.served, t);
+  m.import_w = value_at(h.import_w, t);
+  m.grid_up = !inside(h.islanded, t);
+  m.pv_used_w = std::min(m.pv_w, m.served_w);  // not recorded: an upper bound
+  // Which loads were shed is not recorded, only that some were.
+  if (inside(h.shedding, t)) m.shed = {"some loads (which: not recorded)"};
+  if (!history) return m;
+  const double step = std::max(60.0, horizon / 2000.0);
+  for (double x = 0.0;; x += step) {
+    const double at = std::min(x, t);
+    m.t_s.push_back(at);
+    const double soc = interpolate_at(h.soc.t_s, h.soc.v, at);
+    m.soc_hist.push_back(std::isnan(soc) ? 0.0 : soc);
+    m.pv_hist.push_back(value_at(h.pv, at));
+    m.demand_hist.push_back(value_at(h.demand, at));
+    m.served_hist.push_back(value_at(h.served, at));
+    if (at >= t) break;
+  }
+  m.islanded = clip_to(h.islanded, t);
+  m.shedding = clip_to(h.shedding, t);
+  return m;
+}
+
+bool microgrid_node(const std::string& kind) {
+  return kind == "grid" || kind == "pv" || kind == "battery" || kind == "generator";
+}
+
 }  // namespace
 
 double value_at(const StepSeries& s, double t_s, double before) {
@@ -121,6 +158,14 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
     c.busy = inside(src.busy_at, t);
     if (with_history) c.busy_at = clip_to(src.busy_at, t);
     s.technicians.push_back(std::move(c));
+  }
+  for (const auto& h : rec.microgrids) {
+    MicrogridState m = microgrid_at(h, t, run.horizon_s, with_history);
+    const std::uint8_t st = microgrid_status(m);
+    const std::string prefix = m.site + "/";
+    for (auto& n : s.map_nodes)
+      if (n.id.rfind(prefix, 0) == 0 && microgrid_node(n.kind)) n.status = st;
+    s.microgrids.push_back(std::move(m));
   }
   if (rec.has_ledger) {
     fold_ledger(rec.ledger, t, run.start_us, s.lots, s.open_orders);

@@ -36,6 +36,21 @@ struct ItemHistory {
   StepSeries backorders;  ///< demand owed
 };
 
+/// One site microgrid's recorded series (the run's `<site>/microgrid_*`; see
+/// twin/src/lab_microgrid.cpp): state of charge (linear between samples), powers (steps),
+/// islanded and shedding intervals.
+struct MicrogridHistory {
+  std::string site;                ///< site id
+  double capacity_wh = 0.0;        ///< battery capacity (0: none or unknown)
+  StepSeries soc;                  ///< state of charge, fraction (interpolated)
+  StepSeries pv;                   ///< PV power available, W
+  StepSeries demand;               ///< load demand, W
+  StepSeries served;               ///< load served, W
+  StepSeries import_w;             ///< grid import, W
+  std::vector<Interval> islanded;  ///< grid down
+  std::vector<Interval> shedding;  ///< some load shed
+};
+
 /// One row of a results file's `/ledger` table (docs/results-format.md).
 struct LedgerRow {
   double t_s = 0.0;       ///< time, s since the start
@@ -61,9 +76,10 @@ struct Recording {
   /// (intervals closed, at the latest, at the horizon), every event, the final KPIs, and items
   /// with their policy (levels are filled in per time from `items`).
   Snapshot run;
-  std::vector<ItemHistory> items;  ///< parallel to run.items
-  std::vector<LedgerRow> ledger;   ///< the /ledger table (lots and orders are folded from it)
-  bool has_ledger = false;         ///< the file has a /ledger table
+  std::vector<ItemHistory> items;            ///< parallel to run.items
+  std::vector<MicrogridHistory> microgrids;  ///< site microgrids (scenario order)
+  std::vector<LedgerRow> ledger;  ///< the /ledger table (lots and orders are folded from it)
+  bool has_ledger = false;        ///< the file has a /ledger table
 };
 
 /// The recorded state at `t_s` (clamped to [0, horizon]): history and events up to t_s,
