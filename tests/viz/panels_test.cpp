@@ -5,8 +5,10 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "labtwin/sim/units.hpp"
+#include "labtwin/viz/headless.hpp"
 #include "labtwin/viz/synthetic.hpp"
 #include "labtwin/viz/theme.hpp"
 
@@ -16,17 +18,8 @@ namespace {
 // A headless ImGui context: display size and font atlas, no renderer.
 class Headless : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {1600, 960};
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  void TearDown() override { ImGui::DestroyContext(ctx_); }
+  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
+  void TearDown() override { ctx_.reset(); }
   // Draws one frame; returns the number of vertices it produced.
   int frame(const Snapshot& s, UiState& ui) {
     ImGui::NewFrame();
@@ -53,7 +46,7 @@ class Headless : public ::testing::Test {
         if (v.col == color) return true;
     return false;
   }
-  ImGuiContext* ctx_ = nullptr;
+  std::unique_ptr<HeadlessContext> ctx_;
 };
 
 TEST_F(Headless, FullFrameDrawsPlotAndBadgeOnlyWithAnAlarm) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "labtwin/adapters/scenario_loader.hpp"
+#include "labtwin/viz/headless.hpp"
 #include "labtwin/viz/panels.hpp"
 
 namespace labtwin::viz {
@@ -180,14 +181,7 @@ TEST(SimSession, UiThreadDrawsWhileTheWorkerRuns) {
   o.start_paused = false;
   o.publish_hz = 200.0;
   SimSession s(biobank(), o);
-  ImGuiContext* ctx = ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.DisplaySize = {1280, 800};
-  io.DeltaTime = 1.0f / 60.0f;
-  unsigned char* px = nullptr;
-  int w = 0, h = 0;
-  io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+  const HeadlessContext ctx(1280, 800);
   UiState ui;
   std::uint64_t last_version = 0;
   int fresh = 0;
@@ -201,7 +195,6 @@ TEST(SimSession, UiThreadDrawsWhileTheWorkerRuns) {
     ImGui::Render();
     std::this_thread::sleep_for(5ms);
   }
-  ImGui::DestroyContext(ctx);
   EXPECT_GT(fresh, 2);  // new snapshots arrived while drawing
   s.pause();
   ASSERT_TRUE(s.wait_idle(30s));

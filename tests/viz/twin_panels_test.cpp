@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "labtwin/viz/headless.hpp"
 #include "labtwin/viz/map_layout.hpp"
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/synthetic.hpp"
@@ -147,17 +148,8 @@ TEST(MapRefresh, StatusAndEdgeKindsFollowTheSnapshotLayoutKept) {
 
 class HeadlessTabs : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {1600, 960};
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  void TearDown() override { ImGui::DestroyContext(ctx_); }
+  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
+  void TearDown() override { ctx_.reset(); }
   void frame(const Snapshot& s, UiState& ui) {
     ImGui::NewFrame();
     draw_frame(s, ui, 1600, 960);
@@ -170,7 +162,7 @@ class HeadlessTabs : public ::testing::Test {
         if (v.col == color) return true;
     return false;
   }
-  ImGuiContext* ctx_ = nullptr;
+  std::unique_ptr<HeadlessContext> ctx_;
 };
 
 MicrogridState islanded_grid() {

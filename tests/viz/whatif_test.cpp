@@ -9,9 +9,11 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include "labtwin/viz/headless.hpp"
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/theme.hpp"
 
@@ -134,17 +136,8 @@ TEST(WhatIf, DestroyingWhileRunningJoins) {
 // significant difference in the alarm-limit colour.
 class Headless : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {1600, 960};
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  void TearDown() override { ImGui::DestroyContext(ctx_); }
+  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
+  void TearDown() override { ctx_.reset(); }
   void frame(WhatIf& w) {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos({0, 0});
@@ -162,7 +155,7 @@ class Headless : public ::testing::Test {
         if (v.col == color) return true;
     return false;
   }
-  ImGuiContext* ctx_ = nullptr;
+  std::unique_ptr<HeadlessContext> ctx_;
   ImVec2 button_;
 };
 

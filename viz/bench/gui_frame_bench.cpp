@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "labtwin/viz/headless.hpp"
 #include "labtwin/viz/panels.hpp"
 #include "labtwin/viz/synthetic.hpp"
 
@@ -19,21 +20,7 @@ namespace {
 using labtwin::viz::Snapshot;
 using labtwin::viz::UiState;
 
-// A headless ImGui context: display size set, font atlas built, no renderer.
-struct Headless {
-  Headless() {
-    ctx = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = {1600, 960};
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-  }
-  ~Headless() { ImGui::DestroyContext(ctx); }
-  ImGuiContext* ctx;
-};
+using Headless = labtwin::viz::HeadlessContext;
 
 const Snapshot& big() {
   static const Snapshot s = labtwin::viz::synthetic_snapshot(2000, 10000, 4320);

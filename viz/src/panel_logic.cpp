@@ -177,4 +177,15 @@ std::uint8_t microgrid_status(const MicrogridState& m) {
   return m.grid_up ? 0 : 1;
 }
 
+void add_microgrid(Snapshot& snap, MicrogridState m) {
+  const std::uint8_t st = microgrid_status(m);
+  const std::string prefix = m.site + "/";
+  for (auto& n : snap.map_nodes) {
+    const bool part =
+        n.kind == "grid" || n.kind == "pv" || n.kind == "battery" || n.kind == "generator";
+    if (part && n.id.rfind(prefix, 0) == 0) n.status = st;
+  }
+  snap.microgrids.push_back(std::move(m));
+}
+
 }  // namespace labtwin::viz

@@ -59,10 +59,6 @@ MicrogridState microgrid_at(const MicrogridHistory& h, double t, double horizon,
   return m;
 }
 
-bool microgrid_node(const std::string& kind) {
-  return kind == "grid" || kind == "pv" || kind == "battery" || kind == "generator";
-}
-
 }  // namespace
 
 double value_at(const StepSeries& s, double t_s, double before) {
@@ -161,11 +157,7 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
   }
   for (const auto& h : rec.microgrids) {
     MicrogridState m = microgrid_at(h, t, run.horizon_s, with_history);
-    const std::uint8_t st = microgrid_status(m);
-    const std::string prefix = m.site + "/";
-    for (auto& n : s.map_nodes)
-      if (n.id.rfind(prefix, 0) == 0 && microgrid_node(n.kind)) n.status = st;
-    s.microgrids.push_back(std::move(m));
+    add_microgrid(s, std::move(m));
   }
   if (rec.has_ledger) {
     fold_ledger(rec.ledger, t, run.start_us, s.lots, s.open_orders);

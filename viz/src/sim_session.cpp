@@ -41,11 +41,6 @@ void step_to(std::vector<Interval>& iv, double t, double v) {
   if (v <= 0.5 && open) iv.back().end_s = t;
 }
 
-// The site-map node kinds of a site microgrid (add_twin_map).
-bool is_microgrid_kind(const std::string& k) {
-  return k == "grid" || k == "pv" || k == "battery" || k == "generator";
-}
-
 // Copies intervals, closing an open one at `now`.
 std::vector<Interval> closed_at(const std::vector<Interval>& iv, double now) {
   std::vector<Interval> out = iv;
@@ -394,11 +389,7 @@ struct SimSession::Worker final : adapters::SampleSink {
         m.islanded = closed_at(h.islanded, now_s);
         m.shedding = closed_at(h.shedding, now_s);
       }
-      const std::uint8_t st = microgrid_status(m);
-      const std::string prefix = m.site + "/";
-      for (auto& n : s.map_nodes)
-        if (n.id.rfind(prefix, 0) == 0 && is_microgrid_kind(n.kind)) n.status = st;
-      s.microgrids.push_back(std::move(m));
+      add_microgrid(s, std::move(m));
     }
     // Lots with stock and open orders from the ledger (ids in creation order: deterministic).
     namespace inv = core::inventory;

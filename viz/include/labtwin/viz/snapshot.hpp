@@ -110,8 +110,13 @@ struct MicrogridState {
   std::vector<Interval> shedding;   ///< intervals with some load shed
 };
 
+struct Snapshot;
+
 /// Status of a microgrid for colours: 0 ok, 1 islanded (amber), 2 shedding load (red).
 std::uint8_t microgrid_status(const MicrogridState& m);
+/// Gives the map nodes of `m`'s site microgrid (ids "<site>/...", kinds grid, pv, battery,
+/// generator) its status, then appends `m` to snap.microgrids.
+void add_microgrid(Snapshot& snap, MicrogridState m);
 
 /// One item's stock levels against its policy.
 struct ItemLevel {
