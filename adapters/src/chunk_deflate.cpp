@@ -137,8 +137,8 @@ std::size_t deflate_planes(libdeflate_compressor* c, const unsigned char* shuffl
   while (k > 0 && !looks_random(shuffled + (k - 1) * plane, plane)) --k;
   const std::size_t raw = k * plane;
   const std::size_t rest = total - raw;
-  out.resize(8 + raw + 5 * (raw / 65535 + 1) + libdeflate_deflate_compress_bound(c, rest) + 8);
   if (k == 0) {
+    out.resize(libdeflate_zlib_compress_bound(c, total));
     const std::size_t n = libdeflate_zlib_compress(c, shuffled, total, out.data(), out.size());
     if (n == 0) throw std::logic_error("deflate output exceeds its bound");
     out.resize(n);
@@ -146,6 +146,7 @@ std::size_t deflate_planes(libdeflate_compressor* c, const unsigned char* shuffl
   }
   std::vector<unsigned char>& buf = out;
   buf.clear();
+  buf.reserve(8 + raw + 5 * (raw / 65535 + 1) + libdeflate_deflate_compress_bound(c, rest) + 4);
   zlib_header(buf);
   BitWriter w(buf);
   for (std::size_t at = 0; at < raw; at += 65535) {

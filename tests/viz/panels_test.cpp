@@ -5,7 +5,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <memory>
 
 #include "labtwin/sim/units.hpp"
 #include "labtwin/viz/headless.hpp"
@@ -18,15 +17,8 @@ namespace {
 // A headless ImGui context: display size and font atlas, no renderer.
 class Headless : public ::testing::Test {
  protected:
-  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
-  void TearDown() override { ctx_.reset(); }
   // Draws one frame; returns the number of vertices it produced.
-  int frame(const Snapshot& s, UiState& ui) {
-    ImGui::NewFrame();
-    draw_frame(s, ui, 1600, 960);
-    ImGui::Render();
-    return ImGui::GetDrawData()->TotalVtxCount;
-  }
+  int frame(const Snapshot& s, UiState& ui) { return ctx_.frame(s, ui); }
   // A mouse click at (x, y): hover, press, release, one frame each.
   void press_at(const Snapshot& s, UiState& ui, float x, float y) {
     ImGuiIO& io = ImGui::GetIO();
@@ -39,14 +31,8 @@ class Headless : public ::testing::Test {
     frame(s, ui);
   }
   // True when some draw command of the frame uses `color` on a vertex.
-  static bool frame_uses_color(std::uint32_t color) {
-    const ImDrawData* d = ImGui::GetDrawData();
-    for (int l = 0; l < d->CmdListsCount; ++l)
-      for (const auto& v : d->CmdLists[l]->VtxBuffer)
-        if (v.col == color) return true;
-    return false;
-  }
-  std::unique_ptr<HeadlessContext> ctx_;
+  static bool frame_uses_color(std::uint32_t color) { return HeadlessContext::drew_color(color); }
+  HeadlessContext ctx_;
 };
 
 TEST_F(Headless, FullFrameDrawsPlotAndBadgeOnlyWithAnAlarm) {

@@ -148,21 +148,9 @@ TEST(MapRefresh, StatusAndEdgeKindsFollowTheSnapshotLayoutKept) {
 
 class HeadlessTabs : public ::testing::Test {
  protected:
-  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
-  void TearDown() override { ctx_.reset(); }
-  void frame(const Snapshot& s, UiState& ui) {
-    ImGui::NewFrame();
-    draw_frame(s, ui, 1600, 960);
-    ImGui::Render();
-  }
-  static bool uses(std::uint32_t color) {
-    const ImDrawData* d = ImGui::GetDrawData();
-    for (int l = 0; l < d->CmdListsCount; ++l)
-      for (const auto& v : d->CmdLists[l]->VtxBuffer)
-        if (v.col == color) return true;
-    return false;
-  }
-  std::unique_ptr<HeadlessContext> ctx_;
+  void frame(const Snapshot& s, UiState& ui) { ctx_.frame(s, ui); }
+  static bool uses(std::uint32_t color) { return HeadlessContext::drew_color(color); }
+  HeadlessContext ctx_;
 };
 
 MicrogridState islanded_grid() {

@@ -9,7 +9,6 @@
 #include <imgui.h>
 
 #include <chrono>
-#include <memory>
 #include <stdexcept>
 #include <thread>
 
@@ -136,8 +135,6 @@ TEST(WhatIf, DestroyingWhileRunningJoins) {
 // significant difference in the alarm-limit colour.
 class Headless : public ::testing::Test {
  protected:
-  void SetUp() override { ctx_ = std::make_unique<HeadlessContext>(); }
-  void TearDown() override { ctx_.reset(); }
   void frame(WhatIf& w) {
     ImGui::NewFrame();
     ImGui::SetNextWindowPos({0, 0});
@@ -148,14 +145,8 @@ class Headless : public ::testing::Test {
     ImGui::End();
     ImGui::Render();
   }
-  static bool uses_color(std::uint32_t color) {
-    const ImDrawData* d = ImGui::GetDrawData();
-    for (int l = 0; l < d->CmdListsCount; ++l)
-      for (const auto& v : d->CmdLists[l]->VtxBuffer)
-        if (v.col == color) return true;
-    return false;
-  }
-  std::unique_ptr<HeadlessContext> ctx_;
+  static bool uses_color(std::uint32_t color) { return HeadlessContext::drew_color(color); }
+  HeadlessContext ctx_;
   ImVec2 button_;
 };
 

@@ -63,6 +63,7 @@ void LabModel::Impl::build_dtn() {
   auto g = std::make_shared<DtnGlue>();
   g->site_node.assign(sc.sites.size(), 0);
   g->has_node.assign(sc.sites.size(), false);
+  g->pending.assign(sc.items.size(), 0.0);
   bool hq_found = false;
   for (const auto& n : d.nodes) {
     if (n.site.empty()) continue;
@@ -177,7 +178,6 @@ bool LabModel::Impl::dtn_defer_order(std::size_t i, double quantity) {
   it.orders += 1;
   if (supply_sources(i)) {
     // The supply network places the order at HQ; until then the request is on order here.
-    if (g.pending.size() < items.size()) g.pending.resize(items.size(), 0.0);
     g.pending[i] += quantity;
     g.requests.push_back({i, inv::PoId{}, quantity, true});
   } else {
@@ -220,9 +220,7 @@ void LabModel::Impl::dtn_network_order_at_hq(std::size_t i, double quantity) {
   order_through_supply(i, quantity, false);
 }
 
-double LabModel::Impl::dtn_pending(std::size_t i) const {
-  return i < dtn->pending.size() ? dtn->pending[i] : 0.0;
-}
+double LabModel::Impl::dtn_pending(std::size_t i) const { return dtn->pending[i]; }
 
 void LabModel::Impl::dtn_alarm(std::size_t f) {
   DtnGlue& g = *dtn;

@@ -172,6 +172,18 @@ std::string technician_line(const TechnicianState& t, double now_s, std::int64_t
   return out;
 }
 
+FreezerState freezer_config(const FreezerState& f) {
+  FreezerState c;
+  c.id = f.id;
+  c.site = f.site;
+  c.room = f.room;
+  c.setpoint_c = f.setpoint_c;
+  c.alarm_high_c = f.alarm_high_c;
+  c.damage_c = f.damage_c;
+  c.backup = f.backup;
+  return c;
+}
+
 std::uint8_t microgrid_status(const MicrogridState& m) {
   if (!m.shed.empty()) return 2;
   return m.grid_up ? 0 : 1;

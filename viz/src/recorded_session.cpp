@@ -110,14 +110,7 @@ Snapshot recording_at(const Recording& rec, double t_s, bool with_history, std::
   s.events.assign(run.events.begin() + static_cast<long>(first), end);
   s.freezers.reserve(run.freezers.size());
   for (const auto& src : run.freezers) {
-    FreezerState f;
-    f.id = src.id;
-    f.site = src.site;
-    f.room = src.room;
-    f.setpoint_c = src.setpoint_c;
-    f.alarm_high_c = src.alarm_high_c;
-    f.damage_c = src.damage_c;
-    f.backup = src.backup;
+    FreezerState f = freezer_config(src);
     const auto& h = src.history;
     f.air_c = interpolate_at(h.t_s, h.air_c, t);
     f.payload_c = interpolate_at(h.t_s, h.payload_c, t);

@@ -296,14 +296,7 @@ struct SimSession::Worker final : adapters::SampleSink {
     s.freezers.reserve(freezers.size());
     for (std::size_t i = 0; i < freezers.size(); ++i) {
       const auto& src = freezers[i];
-      FreezerState f;
-      f.id = src.id;
-      f.site = src.site;
-      f.room = src.room;
-      f.setpoint_c = src.setpoint_c;
-      f.alarm_high_c = src.alarm_high_c;
-      f.damage_c = src.damage_c;
-      f.backup = src.backup;
+      FreezerState f = freezer_config(src);
       f.failed = src.failed;
       f.damaged = src.damaged;
       f.air_c = table.probe(air_sig[i], now);

@@ -43,6 +43,9 @@ struct FreezerState {
   FreezerHistory history;       ///< recorded history up to the snapshot time
 };
 
+/// A freezer's configuration only (id, place, limits, backup role): the start of a state.
+FreezerState freezer_config(const FreezerState& f);
+
 /// Status classes used for colours (site map, badges).
 enum class FreezerStatus : std::uint8_t { kOk, kDoorOpen, kFailed, kAlarm, kDamaged };
 
