@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -41,6 +42,8 @@ class BitWriter {
     for (int i = 0; i < n; ++i) r |= ((c >> i) & 1U) << (n - 1 - i);
     bits(r, n);
   }
+  /// True on a byte boundary.
+  bool aligned() const { return fill_ == 0; }
   /// Pads with zero bits to the next byte boundary.
   void align() {
     if (fill_ > 0) bits(0, 8 - fill_);
@@ -65,20 +68,37 @@ void stored_block(BitWriter& w, const unsigned char* p, std::size_t n, bool last
   w.bytes(p, n);
 }
 
-// Fixed-Huffman literal/length code of symbol s (RFC 1951, 3.2.6).
-void fixed_symbol(BitWriter& w, unsigned s) {
-  if (s < 144)
-    w.code(0x30 + s, 8);
-  else if (s < 256)
-    w.code(0x190 + (s - 144), 9);
-  else if (s < 280)
-    w.code(s - 256, 7);
-  else
-    w.code(0xC0 + (s - 280), 8);
-}
+// The fixed-Huffman literal/length codes (RFC 1951, 3.2.6), bit-reversed for the LSB-first
+// stream, with their lengths.
+struct FixedCodes {
+  std::array<std::uint16_t, 288> code{};
+  std::array<std::uint8_t, 288> len{};
+  constexpr FixedCodes() {
+    for (unsigned s = 0; s < 288; ++s) {
+      unsigned c = 0, n = 0;
+      if (s < 144) {
+        c = 0x30 + s, n = 8;
+      } else if (s < 256) {
+        c = 0x190 + (s - 144), n = 9;
+      } else if (s < 280) {
+        c = s - 256, n = 7;
+      } else {
+        c = 0xC0 + (s - 280), n = 8;
+      }
+      unsigned r = 0;
+      for (unsigned i = 0; i < n; ++i) r |= ((c >> i) & 1U) << (n - 1 - i);
+      code[s] = static_cast<std::uint16_t>(r);
+      len[s] = static_cast<std::uint8_t>(n);
+    }
+  }
+};
+constexpr FixedCodes kFixed{};
 
-// A copy of `len` (3..258) bytes from distance 1, fixed Huffman (length codes 257..285).
-void copy_distance1(BitWriter& w, unsigned len) {
+// Fixed-Huffman literal/length code of symbol s.
+void fixed_symbol(BitWriter& w, unsigned s) { w.bits(kFixed.code[s], kFixed.len[s]); }
+
+// Fixed-Huffman length code (257..285) of a copy of `len` (3..258) bytes.
+void copy_length(BitWriter& w, unsigned len) {
   static constexpr std::array<unsigned short, 29> kBase = {
       3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
       31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
@@ -88,7 +108,102 @@ void copy_distance1(BitWriter& w, unsigned len) {
   while (kBase[k] > len) --k;
   fixed_symbol(w, 257 + k);
   if (kExtra[k] > 0) w.bits(len - kBase[k], kExtra[k]);
-  w.code(0, 5);  // distance code 0 = distance 1, no extra bits
+}
+
+// A copy of `len` (3..258) bytes from distance `d` (1..4: distance codes 0..3, no extra bits).
+void copy(BitWriter& w, unsigned len, unsigned d) {
+  copy_length(w, len);
+  w.code(d - 1, 5);  // distance codes are 5 bits, most significant first
+}
+
+// Bits of the fixed-Huffman length code of a copy of `len` bytes, with its distance code.
+int copy_bits(unsigned len) {
+  if (len == 258) return 8 + 5;
+  static constexpr std::array<unsigned short, 29> kBase = {
+      3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
+      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+  unsigned k = 28;
+  while (kBase[k] > len) --k;
+  const int extra = k < 8 ? 0 : static_cast<int>((k - 4) / 4);
+  return (257 + k < 280 ? 7 : 8) + extra + 5;
+}
+
+// Splits a run of `left` >= 3 bytes into copies of 3..258 (none shorter than 3).
+template <class Emit>
+void split_run(std::size_t left, Emit emit) {
+  while (left > 0) {
+    unsigned len = left > 258 ? 258 : static_cast<unsigned>(left);
+    if (left > 258 && left - 258 < 3) len = static_cast<unsigned>(left - 3);
+    emit(len);
+    left -= len;
+  }
+}
+
+static_assert(std::endian::native == std::endian::little, "run_end counts bytes from the low end");
+
+// The end of the run of bytes from i on that equal the byte d before them (i >= d): eight bytes
+// at a time.
+std::size_t run_end(const unsigned char* p, std::size_t n, std::size_t i, unsigned d) {
+  std::size_t j = i;
+  while (j + 8 <= n) {
+    std::uint64_t a = 0, b = 0;
+    std::memcpy(&a, p + j, 8);
+    std::memcpy(&b, p + j - d, 8);
+    if (const std::uint64_t x = a ^ b; x != 0)
+      return j + static_cast<std::size_t>(std::countr_zero(x)) / 8;  // little-endian
+    j += 8;
+  }
+  while (j < n && p[j] == p[j - d]) ++j;
+  return j;
+}
+
+// Greedy literal / copy-from-distance-d parse of a plane: calls literal(i) for a byte and
+// run(i, n) for n >= 3 bytes equal to the bytes d before them.
+template <class Literal, class Run>
+void parse_runs(const unsigned char* p, std::size_t n, unsigned d, Literal literal, Run run) {
+  std::size_t i = 0;
+  while (i < n) {
+    if (i >= d) {
+      const std::size_t j = run_end(p, n, i, d);
+      if (j - i >= 3) {
+        run(i, j - i);
+        i = j;
+        continue;
+      }
+    }
+    literal(i);
+    ++i;
+  }
+}
+
+// Bits of a plane as one fixed-Huffman block of literals and copies from distance d, or
+// anything above `budget` once it is clear the plane needs more.
+std::size_t runs_bits(const unsigned char* p, std::size_t n, unsigned d, std::size_t budget) {
+  std::size_t bits = 3 + 7;  // block header, end of block
+  std::size_t i = 0;
+  while (i < n && bits <= budget) {
+    if (i >= d) {
+      const std::size_t j = run_end(p, n, i, d);
+      if (j - i >= 3) {
+        split_run(j - i, [&](unsigned l) { bits += static_cast<std::size_t>(copy_bits(l)); });
+        i = j;
+        continue;
+      }
+    }
+    bits += p[i] < 144 ? 8 : 9;
+    ++i;
+  }
+  return bits;
+}
+
+// A plane as one fixed-Huffman block of literals and copies from distance d.
+void runs_block(BitWriter& w, const unsigned char* p, std::size_t n, unsigned d, bool last) {
+  w.bits(last ? 1 : 0, 1);
+  w.bits(1, 2);  // BTYPE 01: fixed Huffman
+  parse_runs(
+      p, n, d, [&](std::size_t i) { fixed_symbol(w, p[i]); },
+      [&](std::size_t, std::size_t len) { split_run(len, [&](unsigned l) { copy(w, l, d); }); });
+  fixed_symbol(w, 256);  // end of block
 }
 
 // One fixed-Huffman block of `z` zero bytes: a zero literal, then distance-1 copies.
@@ -106,7 +221,7 @@ void zero_block(BitWriter& w, std::size_t z, bool last) {
     // Keep at least 3 for the last copy (or none), so no copy is shorter than 3.
     unsigned len = left > 258 ? 258 : static_cast<unsigned>(left);
     if (left > 258 && left - 258 < 3) len = static_cast<unsigned>(left - 3);
-    copy_distance1(w, len);
+    copy(w, len, 1);
     left -= len;
   }
   fixed_symbol(w, 256);  // end of block
@@ -127,39 +242,90 @@ bool looks_random(const unsigned char* p, std::size_t n) {
   return sq * 128 < static_cast<std::uint64_t>(n) * n;
 }
 
+// When n bytes encode as runs (literals and copies from distance 1 or 2) in at most a quarter of
+// their bits, the distance to use; else 0. Most bytes of a runs plane equal the one d before, so
+// a probe of its first 256 bytes turns the others away cheaply.
+unsigned runs_distance(const unsigned char* p, std::size_t n) {
+  const std::size_t budget = n * 8 / 4;
+  const std::size_t probe = std::min<std::size_t>(n, 256);
+  std::size_t same1 = 0, same2 = 0;
+  for (std::size_t i = 2; i < probe; ++i) {
+    same1 += p[i] == p[i - 1];
+    same2 += p[i] == p[i - 2];
+  }
+  if (same1 * 2 >= probe && runs_bits(p, n, 1, budget) <= budget) return 1;
+  if (same2 * 2 >= probe && runs_bits(p, n, 2, budget) <= budget) return 2;
+  return 0;
+}
+
 }  // namespace
 
 std::size_t deflate_planes(libdeflate_compressor* c, const unsigned char* shuffled,
                            std::size_t planes, std::size_t plane, std::vector<unsigned char>& out) {
   const std::size_t total = planes * plane;
-  // Planes [0, k) are stored; [k, planes) deflated.
-  std::size_t k = planes;
-  while (k > 0 && !looks_random(shuffled + (k - 1) * plane, plane)) --k;
-  const std::size_t raw = k * plane;
-  const std::size_t rest = total - raw;
-  if (k == 0) {
+  if (plane == 0 || plane > 65535 || planes > 64)
+    throw std::invalid_argument("deflate_planes: need 0 < plane <= 65535, planes <= 64");
+  // Each plane: runs (a fixed-Huffman block of literals and copies from distance 1 or 2, when
+  // that takes at most a quarter of its bytes: constant planes, slow high bytes, 0/1 steps),
+  // stored (noise), or deflated (the rest). libdeflate ends its stream, so it takes the planes
+  // from the lowest one that needs it up to the top; below that, runs and stored blocks.
+  enum Mode : unsigned char { kStored, kRuns, kDeflate };
+  Mode mode[64];
+  unsigned dist[64] = {};
+  // From the top down: runs, or deflated while no noise plane was met; from the first noise
+  // plane down, what is not runs is stored (deflate would only skip through noise).
+  std::size_t first_deflate = planes;
+  bool noise = false;
+  for (std::size_t b = planes; b-- > 0;) {
+    const unsigned char* p = shuffled + b * plane;
+    if ((dist[b] = runs_distance(p, plane)) != 0) {
+      mode[b] = kRuns;
+    } else if (noise || looks_random(p, plane)) {
+      mode[b] = kStored;
+      noise = true;
+    } else {
+      mode[b] = kDeflate;
+      first_deflate = b;
+    }
+  }
+  if (first_deflate == 0) {
     out.resize(libdeflate_zlib_compress_bound(c, total));
     const std::size_t n = libdeflate_zlib_compress(c, shuffled, total, out.data(), out.size());
     if (n == 0) throw std::logic_error("deflate output exceeds its bound");
     out.resize(n);
     return n;
   }
+  const std::size_t rest = total - first_deflate * plane;
   std::vector<unsigned char>& buf = out;
   buf.clear();
-  buf.reserve(8 + raw + 5 * (raw / 65535 + 1) + libdeflate_deflate_compress_bound(c, rest) + 4);
+  buf.reserve(16 + first_deflate * (plane + 8) +
+              (rest > 0 ? libdeflate_deflate_compress_bound(c, rest) : 0));
   zlib_header(buf);
   BitWriter w(buf);
-  for (std::size_t at = 0; at < raw; at += 65535) {
-    const std::size_t n = std::min<std::size_t>(65535, raw - at);
-    stored_block(w, shuffled + at, n, rest == 0 && at + n == raw);
+  for (std::size_t b = 0; b < first_deflate;) {
+    if (mode[b] == kRuns) {
+      runs_block(w, shuffled + b * plane, plane, dist[b], rest == 0 && b + 1 == planes);
+      ++b;
+      continue;
+    }
+    // Consecutive stored planes as few stored blocks (at most 65535 bytes each).
+    std::size_t e = b + 1;
+    while (e < first_deflate && mode[e] == kStored && (e + 1 - b) * plane <= 65535) ++e;
+    stored_block(w, shuffled + b * plane, (e - b) * plane, rest == 0 && e == first_deflate);
+    b = e;
   }
   if (rest > 0) {
+    // libdeflate's stream starts on a byte boundary: after a runs block, an empty stored block
+    // gets there (as zlib's sync flush does).
+    if (!w.aligned()) stored_block(w, nullptr, 0, false);
     const std::size_t head = buf.size();
     buf.resize(head + libdeflate_deflate_compress_bound(c, rest));
-    const std::size_t n =
-        libdeflate_deflate_compress(c, shuffled + raw, rest, buf.data() + head, buf.size() - head);
+    const std::size_t n = libdeflate_deflate_compress(c, shuffled + first_deflate * plane, rest,
+                                                      buf.data() + head, buf.size() - head);
     if (n == 0) throw std::logic_error("deflate output exceeds its bound");
     buf.resize(head + n);
+  } else {
+    w.align();
   }
   adler_trailer(buf, shuffled, total);
   return buf.size();
@@ -175,7 +341,11 @@ std::size_t deflate_padded_planes(const unsigned char* shuffled, std::size_t pla
   zlib_header(out);
   BitWriter w(out);
   for (std::size_t b = 0; b < planes; ++b) {
-    stored_block(w, shuffled + b * plane, n, false);
+    const unsigned char* p = shuffled + b * plane;
+    if (const unsigned d = n >= 16 ? runs_distance(p, n) : 0; d != 0)
+      runs_block(w, p, n, d, false);
+    else
+      stored_block(w, p, n, false);
     zero_block(w, plane - n, b + 1 == planes);
   }
   w.align();
