@@ -32,6 +32,15 @@ std::uint32_t MemorySink::add_series(const sim::SignalInfo& info) {
   return static_cast<std::uint32_t>(series_.size() - 1);
 }
 
+void MemorySink::append(std::vector<SampleRecord>& batch) {
+  for (const SampleRecord& x : batch) {
+    auto& s = series_[x.series];
+    s.t.push_back(sim::Time{x.t_us});
+    s.value.push_back(x.value);
+  }
+  batch.clear();
+}
+
 const MemorySink::Series* MemorySink::find(const std::string& entity,
                                            const std::string& signal) const {
   for (const auto& s : series_)
@@ -50,7 +59,8 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 
 Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs, SampleSink& sink,
                    sim::Time now)
-    : table_(table), sink_(sink), first_(table.size(), -1), more_(table.size()) {
+    : table_(table), sink_(sink), route_(table.size(), kNone), more_(table.size()) {
+  batch_.reserve(kBatch);
   std::vector<bool> used(specs.size(), false);
   for (sim::SignalId id = 0; id < table.size(); ++id) {
     const auto& info = table.info(id);
@@ -58,25 +68,30 @@ Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs
       const auto& spec = specs[k];
       if (!matches(spec.entity, info.entity) || !matches(spec.signal, info.name)) continue;
       used[k] = true;
+      const auto index = static_cast<std::uint32_t>(series_.size());
       Series s;
-      s.signal = id;
+      Cold c;
+      c.signal = id;
       s.sink_id = sink_.add_series(info);
       s.policy = spec.policy;
-      s.period = spec.every.ticks;
+      c.period = spec.every.ticks;
       s.continuous = info.shape == sim::SignalShape::kContinuous;
       if (s.policy == SamplePolicy::kEvery) {
-        s.due = now.ticks;
-        periodic_.push_back(static_cast<std::uint32_t>(series_.size()));
-        next_due_ = std::min(next_due_, s.due);
+        c.due = now.ticks;
+        periodic_.push_back(index);
+        next_due_ = std::min(next_due_, c.due);
       }
       // A grid series needs no emissions: only change-driven ones are reached from on_signal.
       if (s.policy != SamplePolicy::kEvery) {
-        if (first_[id] < 0)
-          first_[id] = static_cast<std::int32_t>(series_.size());
-        else
-          more_[id].push_back(static_cast<std::uint32_t>(series_.size()));
+        if (route_[id] == kNone) {
+          route_[id] = index;
+        } else {
+          route_[id] |= kMore;
+          more_[id].push_back(index);
+        }
       }
       series_.push_back(s);
+      cold_.push_back(c);
       break;
     }
   }
@@ -86,78 +101,91 @@ Recorder::Recorder(sim::SignalTable& table, const std::vector<RecordSpec>& specs
                                   "', signal '" + specs[k].signal + "'");
   // The value at the start: every series begins with a sample (the grid ones at their first
   // grid point, taken by sample_grid below).
-  for (auto& s : series_)
-    if (s.policy != SamplePolicy::kEvery) put(s, now, table_.probe(s.signal, now));
+  for (std::size_t k = 0; k < series_.size(); ++k)
+    if (series_[k].policy != SamplePolicy::kEvery) put(k, now, table_.probe(cold_[k].signal, now));
   table_.subscribe(this);
 }
 
 Recorder::~Recorder() { table_.unsubscribe(this); }
 
-void Recorder::put(Series& s, sim::Time t, double v) {
+void Recorder::flush() {
+  if (batch_.empty()) return;
+  sink_.append(batch_);
+  batch_.clear();  // a sink that kept the samples left it empty already
+  if (batch_.capacity() < kBatch) batch_.reserve(kBatch);
+}
+
+void Recorder::put(std::size_t k, sim::Time t, double v) {
+  Series& s = series_[k];
   switch (s.policy) {
     case SamplePolicy::kOnChange:
       if (s.has_last && v == s.last) {
-        if (s.continuous && t > s.last_t) s.held = true, s.held_t = t;
+        if (s.continuous && t.ticks > s.last_t) s.held = true, s.held_t = t.ticks;
         return;
       }
-      if (s.held) {  // the end of a flat stretch first
-        s.held = false;
-        sink_.append(s.sink_id, s.held_t, s.last);
-        ++samples_;
-      }
-      break;
+      put_changed(s, t.ticks, v);
+      return;
     case SamplePolicy::kEvery:
       break;
     case SamplePolicy::kDecimate: {
       if (s.has_last && v == s.last) return;
       s.has_last = true;
       s.last = v;
-      const std::int64_t b = floor_div(t.ticks, s.period);
-      if (b != s.bucket) {
-        flush_bucket(s);
-        s.bucket = b;
+      Cold& c = cold_[k];
+      const std::int64_t b = floor_div(t.ticks, c.period);
+      if (b != c.bucket) {
+        flush_bucket(k);
+        c.bucket = b;
       }
-      if (s.n == 0 || v < s.v_min) s.v_min = v, s.t_min = t;
-      if (s.n == 0 || v > s.v_max) s.v_max = v, s.t_max = t;
-      if (s.n == 0) s.v_first = v, s.t_first = t;
-      s.v_last = v, s.t_last = t;
-      ++s.n;
+      if (c.n == 0 || v < c.v_min) c.v_min = v, c.t_min = t;
+      if (c.n == 0 || v > c.v_max) c.v_max = v, c.t_max = t;
+      if (c.n == 0) c.v_first = v, c.t_first = t;
+      c.v_last = v, c.t_last = t;
+      ++c.n;
       return;
     }
   }
   s.has_last = true;
   s.last = v;
-  s.last_t = t;
-  sink_.append(s.sink_id, t, v);
-  ++samples_;
+  s.last_t = t.ticks;
+  take(s.sink_id, t.ticks, v);
 }
 
-void Recorder::flush_bucket(Series& s) {
-  if (s.n == 0) return;
+void Recorder::flush_bucket(std::size_t k) {
+  Cold& c = cold_[k];
+  if (c.n == 0) return;
+  Series& s = series_[k];
   // First, lowest, highest, last: in time order, each once.
   std::pair<sim::Time, double> pts[4] = {
-      {s.t_first, s.v_first}, {s.t_min, s.v_min}, {s.t_max, s.v_max}, {s.t_last, s.v_last}};
+      {c.t_first, c.v_first}, {c.t_min, c.v_min}, {c.t_max, c.v_max}, {c.t_last, c.v_last}};
   std::sort(std::begin(pts), std::end(pts),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (int i = 0; i < 4; ++i) {
     if (i > 0 && pts[i].first == pts[i - 1].first && pts[i].second == pts[i - 1].second) continue;
-    sink_.append(s.sink_id, pts[i].first, pts[i].second);
-    ++samples_;
+    take(s.sink_id, pts[i].first.ticks, pts[i].second);
   }
-  s.last_t = pts[3].first;
-  s.n = 0;
+  s.last_t = pts[3].first.ticks;
+  c.n = 0;
 }
 
 void Recorder::on_signal(sim::SignalId id, sim::Time t, double value) {
-  if (id >= first_.size() || first_[id] < 0) return;
-  Series& s = series_[static_cast<std::size_t>(first_[id])];
-  // The common case inline: an unchanged step value is dropped before any call.
-  if (s.policy == SamplePolicy::kOnChange && !s.continuous) {
-    if (!(s.has_last && value == s.last)) put(s, t, value);
+  if (id >= route_.size()) return;
+  const std::uint32_t r = route_[id];
+  if (r == kNone) return;
+  Series& s = series_[r & ~kMore];
+  // The common case inline: on change, an unchanged value is dropped (a continuous one
+  // remembered as held) and a changed one taken, without a call.
+  if (s.policy == SamplePolicy::kOnChange) {
+    if (s.has_last && value == s.last) {
+      if (s.continuous && t.ticks > s.last_t) s.held = true, s.held_t = t.ticks;
+    } else {
+      put_changed(s, t.ticks, value);
+    }
   } else {
-    put(s, t, value);
+    put(r & ~kMore, t, value);
   }
-  for (std::uint32_t k : more_[id]) put(series_[k], t, value);
+  if (r & kMore) [[unlikely]]
+    for (std::uint32_t k : more_[id]) put(k, t, value);
 }
 
 void Recorder::sample_grid(std::int64_t before, bool inclusive) {
@@ -165,12 +193,12 @@ void Recorder::sample_grid(std::int64_t before, bool inclusive) {
   // the model's state is the one after the previous time's events, valid up to `before`.
   std::int64_t next = std::numeric_limits<std::int64_t>::max();
   for (std::uint32_t k : periodic_) {
-    Series& s = series_[k];
-    while (s.due < before || (inclusive && s.due == before)) {
-      put(s, sim::Time{s.due}, table_.probe(s.signal, sim::Time{s.due}));
-      s.due += s.period;
+    Cold& c = cold_[k];
+    while (c.due < before || (inclusive && c.due == before)) {
+      put(k, sim::Time{c.due}, table_.probe(c.signal, sim::Time{c.due}));
+      c.due += c.period;
     }
-    next = std::min(next, s.due);
+    next = std::min(next, c.due);
   }
   next_due_ = next;
 }
@@ -186,28 +214,27 @@ void Recorder::on_end(sim::Time now) {
 
 void Recorder::finish(sim::Time now) {
   on_end(now);
-  for (auto& s : series_) {
+  for (std::size_t k = 0; k < series_.size(); ++k) {
+    Series& s = series_[k];
     if (s.policy == SamplePolicy::kEvery) continue;
+    const double v = table_.probe(cold_[k].signal, now);
     if (s.policy == SamplePolicy::kDecimate) {
-      const double v = table_.probe(s.signal, now);
-      if (!(s.has_last && v == s.last)) put(s, now, v);
-      flush_bucket(s);
+      if (!(s.has_last && v == s.last)) put(k, now, v);
+      flush_bucket(k);
       continue;
     }
     // Close with the value at the end (continuous signals moved since their last change).
-    const double v = table_.probe(s.signal, now);
-    if (s.last_t < now) {
-      if (s.held && v != s.last && s.held_t < now) {  // flat, then moved since: keep the kink
-        sink_.append(s.sink_id, s.held_t, s.last);
-        ++samples_;
+    if (s.last_t < now.ticks) {
+      if (s.held && v != s.last && s.held_t < now.ticks) {  // flat, then moved: keep the kink
+        take(s.sink_id, s.held_t, s.last);
       }
       s.held = false;
-      sink_.append(s.sink_id, now, v);
-      ++samples_;
-      s.last_t = now;
+      take(s.sink_id, now.ticks, v);
+      s.last_t = now.ticks;
       s.last = v;
     }
   }
+  flush();
 }
 
 }  // namespace labtwin::adapters

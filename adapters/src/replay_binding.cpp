@@ -1,5 +1,7 @@
 #include "labtwin/adapters/replay_binding.hpp"
 
+#include <time.h>
+
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -140,18 +142,37 @@ twin::ReplayInput bind_telemetry(const TelemetrySet& data, const std::string& da
   return in;
 }
 
+namespace {
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
 twin::RunResult run_recorded(const twin::ScenarioDef& sc, const twin::RunOptions& options,
-                             const std::filesystem::path& results_h5, const RecordedRunInfo& info) {
+                             const std::filesystem::path& results_h5, const RecordedRunInfo& info,
+                             RecordingProfile* profile) {
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
   const auto specs = record_specs(sc.outputs);
   twin::LabModel model(sc, options);
   ResultsWriter writer(results_h5);
-  ResultsSink sink(writer, model.start_us());
+  // The event and ledger tables go to the writer batch by batch while the run goes on (the
+  // writer thread turns them into HDF5 rows in parallel), not all at the end.
+  ResultsSink sink(writer, model.start_us(), [&] {
+    writer.stream_events(model.event_log());
+    writer.stream_ledger(model.ledger().events());
+  });
   Recorder recorder(model.signals(), specs, sink, model.simulation().now());
   if (recorder.needs_observer()) model.simulation().add_observer(&recorder);
   model.run();
   recorder.finish(model.simulation().now());
   model.simulation().remove_observer(&recorder);
+  const double run_done = seconds_since(t0);
   auto result = model.result();
   result.variant = info.variant;
   ResultsMeta meta;
@@ -169,9 +190,18 @@ twin::RunResult run_recorded(const twin::ScenarioDef& sc, const twin::RunOptions
   writer.write_kpis(result.kpis);
   writer.write_events(model.event_log());
   writer.write_ledger(model.ledger().events());
+  const double tables_done = seconds_since(t0);
   writer.commit();
-  result.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.wall_seconds = seconds_since(t0);
+  if (profile != nullptr) {
+    profile->run_s = run_done;
+    profile->tables_s = tables_done - run_done;
+    profile->commit_s = result.wall_seconds - tables_done;
+    profile->caller_cpu_s = thread_cpu_seconds() - cpu0;
+    profile->writer_cpu_s = writer.writer_cpu_seconds();
+    profile->samples = recorder.samples();
+    profile->series = recorder.series();
+  }
   return result;
 }
 

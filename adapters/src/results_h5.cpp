@@ -20,6 +20,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -284,20 +285,12 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "raw chunk writes assume little-endian samples (the datasets are LE)");
 
-/// One staged sample.
-struct Sample {
-  std::uint32_t series;
-  std::int64_t t;
-  double v;
-};
+using Sample = SampleRecord;
 
 constexpr std::size_t kBlock = 8192;  // samples per staged block (192 KiB)
 constexpr std::size_t kRing = 16;     // queued jobs at most (then the caller waits)
 constexpr std::size_t kChunkBytes = detail::kSeriesChunk * 8;
-// A last chunk of at most this many samples stores its data bytes (its padding as runs); a
-// longer one is deflated like a full chunk. 120 days of the demo: 25.0 MB and 0.41 s of writer
-// CPU; storing every tail 27.8 MB / 0.39 s; deflating every tail 24.1 MB / 0.60 s.
-constexpr std::size_t kTailStored = 1024;
+constexpr std::size_t kWriteback = 8u << 20;  // start writing back every 8 MiB of chunks
 
 /// HDF5's shuffle filter for 8-byte elements over a whole chunk: byte b of element i goes to
 /// b * chunk + i; elements n..chunk-1 (a partial last chunk) are zero, HDF5's fill value.
@@ -324,6 +317,7 @@ struct ResultsWriter::Impl {
   std::size_t samples = 0;
   bool committed = false, closed = false;
   bool meta_done = false, kpi_done = false, events_done = false, ledger_done = false;
+  std::size_t events_taken = 0, ledger_taken = 0;  // rows of the logs handed over so far
 
   // ---- Shared (under mu) ----
   struct Decl {
@@ -331,6 +325,7 @@ struct ResultsWriter::Impl {
   };
   struct Job {
     std::vector<Sample> samples;  // a block (when task is empty)
+    std::int64_t offset = 0;      // added to the block's times
     std::function<void()> task;   // HDF5 work in order with the blocks
   };
   std::mutex mu;
@@ -350,14 +345,48 @@ struct ResultsWriter::Impl {
     std::string id, unit, description;
     bool created = false;
     detail::SeriesDatasets d;
-    std::vector<std::int64_t> t;  // the chunk being filled (capacity kSeriesChunk)
-    std::vector<double> v;
+    std::unique_ptr<std::int64_t[]> t;  // the chunk being filled (kSeriesChunk samples)
+    std::unique_ptr<double[]> v;
     hsize_t written = 0;
   };
+  // What sort_in touches per sample, 32 bytes a series (apart from the strings and handles
+  // above): a thousand series stay in cache while samples are sorted in.
+  struct Fill {
+    std::int64_t* t = nullptr;
+    double* v = nullptr;
+    std::int64_t last_t = std::numeric_limits<std::int64_t>::min();
+    std::uint32_t n = 0;      // samples in the chunk being filled
+    std::uint32_t count = 0;  // sort_in: samples of the block, then the next slot in `order`
+    std::uint32_t first = 0;  // sort_in: where the series' indices start in `order`
+  };
   std::vector<Series> series;
-  std::size_t next_create = 0;  // idle work: series below this have their datasets
-  bool finished = false;        // finish() ran: the file is closed
+  std::vector<Fill> fills;             // parallel to series
+  std::vector<std::uint32_t> order;    // sort_in: block indices grouped by series
+  std::vector<std::uint32_t> touched;  // sort_in: the series in the block, first seen first
+  std::size_t next_create = 0;         // idle work: series below this have their datasets
+  bool finished = false;               // finish() ran: the file is closed
+  std::size_t unsynced = 0;            // chunk bytes written since the last start_writeback
   std::set<std::string, std::less<>> groups;
+  // A table streamed while the run goes on: rows wait here until a whole block (kTableBlock
+  // rows, one chunk) is there, the rest goes at the end.
+  struct EventText {
+    std::int64_t time;
+    std::string kind, entity, detail;
+  };
+  struct LedgerTextRow {
+    std::uint64_t seq;
+    std::int64_t time;
+    std::string kind;
+    LedgerText text;
+  };
+  struct Stream {
+    Hid ds;
+    hsize_t rows = 0;  // written
+  };
+  std::vector<EventText> events_pending;
+  std::vector<LedgerTextRow> ledger_pending;
+  LedgerNames ledger_names;  // learned from the ledger rows so far, in order
+  Stream events_stream, ledger_stream;
   libdeflate_compressor* compressor = nullptr;
   std::vector<unsigned char> shuffled, packed;
 
@@ -410,6 +439,11 @@ struct ResultsWriter::Impl {
   // Hands the staged samples to the writer and takes an empty block.
   void hand_off() {
     if (staging.empty()) return;
+    hand_off(staging, 0);
+  }
+
+  // Hands `block` to the writer (its times + offset) and leaves an empty block in its place.
+  void hand_off(std::vector<Sample>& block, std::int64_t offset) {
     std::vector<Sample> empty;
     {
       std::unique_lock lock(mu);
@@ -417,16 +451,16 @@ struct ResultsWriter::Impl {
       if (failure) std::rethrow_exception(failure);
       empty = std::move(spare.back());
       spare.pop_back();
-      ring[(head + queued) % kRing] = Job{std::move(staging), {}};
+      ring[(head + queued) % kRing] = Job{std::move(block), offset, {}};
       ++queued;
     }
     work_cv.notify_one();
-    staging = std::move(empty);
+    block = std::move(empty);
   }
 
   void task(std::function<void()> fn) {
     hand_off();  // samples staged before the task are written before it
-    enqueue(Job{{}, std::move(fn)});
+    enqueue(Job{{}, 0, std::move(fn)});
   }
 
   // Waits until every queued job is done; rethrows the writer's failure.
@@ -455,6 +489,7 @@ struct ResultsWriter::Impl {
       while (!finished && series.size() < decls.size()) {
         const Decl& d = decls[series.size()];
         series.push_back(Series{d.id, d.unit, d.description, false, {}, {}, {}, 0});
+        fills.emplace_back();
       }
       if (queued == 0) {
         if (stopping || finished || failure) {
@@ -465,7 +500,12 @@ struct ResultsWriter::Impl {
         const std::size_t k = next_create++;
         busy = true;
         lock.unlock();
-        run_guarded([&] { ensure_created(series[k]); });
+        run_guarded([&] {
+          ensure_created(series[k]);
+          // Every series declared so far exists: write their headers now, so the commit does
+          // not serialize a thousand group and dataset headers that have not changed since.
+          if (k + 1 == series.size()) flush_metadata();
+        });
         lock.lock();
         busy = false;
         done_cv.notify_all();
@@ -482,7 +522,7 @@ struct ResultsWriter::Impl {
         if (job.task) {
           run_guarded(job.task);
         } else {
-          run_guarded([&] { sort_in(job.samples); });
+          run_guarded([&] { sort_in(job.samples, job.offset); });
         }
       }
       job.task = nullptr;
@@ -506,18 +546,70 @@ struct ResultsWriter::Impl {
     }
   }
 
-  // Writer: samples into their series' chunks; a full chunk is written at once.
-  void sort_in(const std::vector<Sample>& block) {
+  // Writer: samples into their series' chunks; a full chunk is written at once. Checks what
+  // append() checks on the caller's side, for blocks that skipped it (append_block).
+  void sort_in(const std::vector<Sample>& block, std::int64_t offset) {
+    // Grouped by series first (a counting sort of the block's indices, in cache), so each
+    // series' samples are appended in one sequential run instead of the block scattering over
+    // a thousand chunk buffers sample by sample.
+    const std::size_t n = block.size();
+    order.resize(n);
+    touched.clear();
     for (const Sample& x : block) {
-      Series& s = series[x.series];
-      if (s.t.capacity() == 0) {
-        s.t.reserve(detail::kSeriesChunk);
-        s.v.reserve(detail::kSeriesChunk);
-      }
-      s.t.push_back(x.t);
-      s.v.push_back(x.v);
-      if (s.t.size() == detail::kSeriesChunk) write_chunk(s);
+      if (x.series >= fills.size()) [[unlikely]]
+        throw std::out_of_range("ResultsWriter::append_block: no series #" +
+                                std::to_string(x.series) + " in " + file);
+      Fill& f = fills[x.series];
+      if (f.count++ == 0) touched.push_back(x.series);
     }
+    std::uint32_t at = 0;
+    for (std::uint32_t k : touched) {
+      Fill& f = fills[k];
+      f.first = at;
+      at += f.count;
+      f.count = f.first;  // from here on: the next free slot of the series in `order`
+    }
+    for (std::uint32_t i = 0; i < n; ++i) order[fills[block[i].series].count++] = i;
+    std::uint32_t from = 0;
+    for (std::uint32_t k : touched) {
+      Fill& f = fills[k];
+      const std::uint32_t to = f.count;
+      f.count = 0;
+      append_run(k, block, from, to, offset);
+      from = to;
+    }
+  }
+
+  // Writer: the samples block[order[from..to)] of series k, in order.
+  void append_run(std::uint32_t k, const std::vector<Sample>& block, std::uint32_t from,
+                  std::uint32_t to, std::int64_t offset) {
+    Fill& f = fills[k];
+    if (f.t == nullptr) start_chunk(k);
+    for (std::uint32_t j = from; j < to; ++j) {
+      const Sample& x = block[order[j]];
+      const std::int64_t t = x.t_us + offset;
+      if (t < f.last_t || !std::isfinite(x.value)) [[unlikely]] {
+        for (std::uint32_t rest : touched) fills[rest].count = 0;  // leave the counts clean
+        throw std::invalid_argument("ResultsWriter::append_block: series '" + series[k].id + "': " +
+                                    (t < f.last_t ? "time " + std::to_string(t) +
+                                                        " us is before the previous sample (" +
+                                                        std::to_string(f.last_t) + " us)"
+                                                  : "value is not a finite number"));
+      }
+      f.last_t = t;
+      f.t[f.n] = t;
+      f.v[f.n] = x.value;
+      if (++f.n == detail::kSeriesChunk) write_chunk(k);
+    }
+  }
+
+  // Writer: the chunk buffers of series k, at its first sample (most series never fill one).
+  void start_chunk(std::size_t k) {
+    Series& s = series[k];
+    s.t.reset(new std::int64_t[detail::kSeriesChunk]);
+    s.v.reset(new double[detail::kSeriesChunk]);
+    fills[k].t = s.t.get();
+    fills[k].v = s.v.get();
   }
 
   void ensure_created(Series& s) {
@@ -527,9 +619,33 @@ struct ResultsWriter::Impl {
     s.created = true;
   }
 
-  // Writer: the series' pending samples as one (possibly partial, last) chunk of each dataset.
-  void write_chunk(Series& s) {
-    const std::size_t n = s.t.size();
+  // Writer: writes the dirty metadata (object headers, chunk indexes) while the run goes on.
+  void flush_metadata() {
+    const detail::QuietErrors quiet;
+    if (H5Fflush(fid.get(), H5F_SCOPE_LOCAL) < 0)
+      detail::h5_fail(file, "", "cannot flush the results file");
+  }
+
+  // Writer: asks the kernel to start writing the file's dirty pages back now, once every
+  // kWriteback bytes of chunks, so the fsync of the commit finds little left to wait for.
+  void start_writeback(std::size_t bytes) {
+#ifdef __linux__
+    unsynced += bytes;
+    if (unsynced < kWriteback) return;
+    unsynced = 0;
+    void* handle = nullptr;
+    if (H5Fget_vfd_handle(fid.get(), H5P_DEFAULT, &handle) < 0 || handle == nullptr) return;
+    ::sync_file_range(*static_cast<int*>(handle), 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)bytes;
+#endif
+  }
+
+  // Writer: series k's pending samples as one (possibly partial, last) chunk of each dataset.
+  void write_chunk(std::size_t k_series) {
+    Series& s = series[k_series];
+    Fill& f = fills[k_series];
+    const std::size_t n = f.n;
     if (n == 0) return;
     ensure_created(s);
     const detail::QuietErrors quiet;
@@ -537,8 +653,8 @@ struct ResultsWriter::Impl {
     const hsize_t offset[1] = {s.written};
     for (int k = 0; k < 2; ++k) {
       const hid_t ds = k == 0 ? s.d.time.get() : s.d.value.get();
-      const auto* src = k == 0 ? reinterpret_cast<const unsigned char*>(s.t.data())
-                               : reinterpret_cast<const unsigned char*>(s.v.data());
+      const auto* src = k == 0 ? reinterpret_cast<const unsigned char*>(f.t)
+                               : reinterpret_cast<const unsigned char*>(f.v);
       shuffle8(src, n, shuffled.data());
       const std::size_t bytes = n == detail::kSeriesChunk ? deflate_full() : deflate_tail(n);
       if (H5Dset_extent(ds, size) < 0 ||
@@ -546,10 +662,10 @@ struct ResultsWriter::Impl {
         detail::h5_fail(file, "/series/" + s.id + (k == 0 ? "/time" : "/value"),
                         "cannot write samples");
       }
+      if (!finished) start_writeback(bytes);
     }
     s.written += n;
-    s.t.clear();
-    s.v.clear();
+    f.n = 0;
   }
 
   // Writer: a full shuffled chunk into `packed`: noise planes stored, the rest deflated.
@@ -557,23 +673,25 @@ struct ResultsWriter::Impl {
     return deflate_planes(compressor, shuffled.data(), 8, detail::kSeriesChunk, packed);
   }
 
-  // Writer: a last, partial chunk of n samples. Short: data stored, each plane's zero padding
-  // one fixed-Huffman run (general deflate crawls through 32 KiB of mostly zeros); long: as a
-  // full chunk.
+  // Writer: a last, partial chunk of n samples: each plane's data as runs or stored, its zero
+  // padding one fixed-Huffman run; no deflate search (these are written at the commit, where
+  // every millisecond shows in the run's wall time).
   std::size_t deflate_tail(std::size_t n) {
-    if (n > kTailStored) return deflate_full();
     return deflate_padded_planes(shuffled.data(), 8, detail::kSeriesChunk, n, packed);
   }
 
   // Writer: the end: every series' datasets and last chunk, then the file is closed.
   void finish() {
     finished = true;
-    for (auto& s : series) {
-      ensure_created(s);
-      write_chunk(s);
+    for (std::size_t k = 0; k < series.size(); ++k) {
+      ensure_created(series[k]);
+      write_chunk(k);
     }
     series.clear();  // closes every dataset
+    fills.clear();
     const detail::QuietErrors quiet;
+    events_stream = {};
+    ledger_stream = {};
     if (fid.close() < 0) detail::h5_fail(file, "", "cannot close the results file");
   }
 
@@ -587,37 +705,147 @@ struct ResultsWriter::Impl {
     writer.join();
   }
 
-  // Writer: a 1-D compound table `name` of n rows; fill(first, count, rows) prepares a block.
-  template <class Row, class Fill>
-  void write_table(const char* name, const Compound& type, std::size_t n, Fill fill) {
+  // Writer: creates the 1-D compound table `name` (chunks of up to kTableBlock rows, deflated,
+  // extendible), empty.
+  Stream create_table(const char* name, const Compound& type, std::size_t rows_hint) {
     const detail::QuietErrors quiet;
-    const std::string path = std::string("/") + name;
     const Hid ftype = type.packed();
-    const hsize_t dims[1] = {n};
+    const hsize_t dims[1] = {0};
     const hsize_t maxdims[1] = {H5S_UNLIMITED};
     const Hid space(H5Screate_simple(1, dims, maxdims));
     const Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
-    const hsize_t chunk[1] = {std::clamp<hsize_t>(n, 1, kTableBlock)};
+    const hsize_t chunk[1] = {std::clamp<hsize_t>(rows_hint, 1, kTableBlock)};
     H5Pset_chunk(dcpl.get(), 1, chunk);
     H5Pset_deflate(dcpl.get(), detail::kDeflateLevel);
-    const Hid ds = checked(
+    H5Pset_obj_track_times(dcpl.get(), 0);
+    Stream st;
+    st.ds = checked(
         H5Dcreate2(fid.get(), name, ftype.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-        file, path, "cannot create the table");
+        file, std::string("/") + name, "cannot create the table");
+    return st;
+  }
+
+  // Writer: appends n rows to a table; fill(first, count, rows) prepares a block of rows.
+  template <class Row, class Fill>
+  void append_table(Stream& st, const char* name, const Compound& type, std::size_t n, Fill fill) {
+    if (n == 0) return;
+    const detail::QuietErrors quiet;
+    const std::string path = std::string("/") + name;
+    const hsize_t size[1] = {st.rows + n};
+    if (H5Dset_extent(st.ds.get(), size) < 0)
+      detail::h5_fail(file, path, "cannot extend the table");
     std::vector<Row> rows;
     rows.reserve(std::min(n, kTableBlock));
     for (std::size_t first = 0; first < n; first += kTableBlock) {
       const std::size_t count = std::min(kTableBlock, n - first);
       rows.assign(count, Row{});
       fill(first, count, rows.data());
-      const hsize_t start[1] = {first};
+      const hsize_t start[1] = {st.rows + first};
       const hsize_t cnt[1] = {count};
       const Hid mem(H5Screate_simple(1, cnt, nullptr));
-      const Hid fspace(H5Dget_space(ds.get()));
+      const Hid fspace(H5Dget_space(st.ds.get()));
       H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start, nullptr, cnt, nullptr);
-      if (H5Dwrite(ds.get(), type.mem(), mem.get(), fspace.get(), H5P_DEFAULT, rows.data()) < 0) {
+      if (H5Dwrite(st.ds.get(), type.mem(), mem.get(), fspace.get(), H5P_DEFAULT, rows.data()) <
+          0) {
         detail::h5_fail(file, path, "cannot write the table");
       }
     }
+    st.rows += n;
+  }
+
+  // Writer: a whole table at once.
+  template <class Row, class Fill>
+  void write_table(const char* name, const Compound& type, std::size_t n, Fill fill) {
+    Stream st = create_table(name, type, n);
+    append_table<Row>(st, name, type, n, fill);
+  }
+
+  static Compound event_type(const Hid& str) {
+    Compound type(sizeof(EventRow));
+    type.add("time", offsetof(EventRow, time), H5T_NATIVE_INT64)
+        .add("kind", offsetof(EventRow, kind), str.get())
+        .add("entity", offsetof(EventRow, entity), str.get())
+        .add("detail", offsetof(EventRow, detail), str.get());
+    return type;
+  }
+
+  static Compound ledger_type(const Hid& str) {
+    Compound type(sizeof(LedgerRow));
+    type.add("seq", offsetof(LedgerRow, seq), H5T_NATIVE_UINT64)
+        .add("time", offsetof(LedgerRow, time), H5T_NATIVE_INT64)
+        .add("kind", offsetof(LedgerRow, kind), str.get())
+        .add("entity", offsetof(LedgerRow, entity), str.get())
+        .add("quantity", offsetof(LedgerRow, quantity), H5T_NATIVE_DOUBLE)
+        .add("detail", offsetof(LedgerRow, detail), str.get());
+    return type;
+  }
+
+  // Writer: the pending rows of a streamed table, whole blocks only unless `last` (then the
+  // rest, and the table exists even when empty); to_row(text) makes a row that points into it.
+  template <class Row, class Text, class ToRow>
+  void flush_table(Stream& st, const char* name, Compound (*type)(const Hid&),
+                   std::vector<Text>& pending, bool last, ToRow to_row) {
+    const std::size_t n = last ? pending.size() : pending.size() / kTableBlock * kTableBlock;
+    if (!st.ds.valid()) {
+      if (n == 0 && !last) return;
+      st = create_table(name, type(detail::vlen_string_type()), last ? n : kTableBlock);
+    }
+    if (n == 0) return;
+    const Hid str = detail::vlen_string_type();
+    append_table<Row>(st, name, type(str), n, [&](std::size_t first, std::size_t count, Row* rows) {
+      for (std::size_t i = 0; i < count; ++i) rows[i] = to_row(pending[first + i]);
+    });
+    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+  void flush_events(bool last) {
+    flush_table<EventRow>(
+        events_stream, "events", &event_type, events_pending, last, [](const EventText& e) {
+          return EventRow{e.time, e.kind.c_str(), e.entity.c_str(), e.detail.c_str()};
+        });
+  }
+
+  void flush_ledger(bool last) {
+    flush_table<LedgerRow>(ledger_stream, "ledger", &ledger_type, ledger_pending, last,
+                           [](const LedgerTextRow& e) {
+                             return LedgerRow{e.seq,           e.time,
+                                              e.kind.c_str(),  e.text.entity.c_str(),
+                                              e.text.quantity, e.text.detail.c_str()};
+                           });
+  }
+
+  // Caller: hands the event log's new rows (from events_taken on) to the writer.
+  void take_events(const std::vector<core::DomainEvent>& log, bool last) {
+    auto rows = std::make_shared<std::vector<EventText>>();
+    const std::size_t from = std::min(events_taken, log.size());
+    rows->reserve(log.size() - from);
+    for (std::size_t i = from; i < log.size(); ++i) {
+      const core::DomainEvent& e = log[i];
+      rows->push_back({e.at.us, e.kind, e.entity, e.detail});
+    }
+    events_taken = log.size();
+    if (rows->empty() && !last) return;
+    task([this, rows, last] {
+      std::move(rows->begin(), rows->end(), std::back_inserter(events_pending));
+      flush_events(last);
+    });
+  }
+
+  // Caller: the ledger's new events, copied (the log grows on this thread), handed to the
+  // writer, which turns them into text in order (the names are learned from the log as it
+  // goes) while the run goes on.
+  void take_ledger(const std::vector<core::inventory::Event>& log, bool last) {
+    const std::size_t from = std::min(ledger_taken, log.size());
+    auto events = std::make_shared<std::vector<core::inventory::Event>>(
+        log.begin() + static_cast<std::ptrdiff_t>(from), log.end());
+    ledger_taken = log.size();
+    if (events->empty() && !last) return;
+    task([this, events, last] {
+      for (const core::inventory::Event& e : *events)
+        ledger_pending.push_back({e.seq, e.at.us, std::string(core::inventory::kind_of(e.body)),
+                                  describe(e, ledger_names)});
+      flush_ledger(last);
+    });
   }
 };
 
@@ -655,6 +883,8 @@ ResultsWriter::~ResultsWriter() {
   if (impl_->committed) return;
   const detail::QuietErrors quiet;
   impl_->series.clear();
+  impl_->events_stream = {};
+  impl_->ledger_stream = {};
   impl_->fid.reset();
   std::error_code ec;
   std::filesystem::remove(impl_->tmp, ec);
@@ -709,6 +939,16 @@ void ResultsWriter::append(SeriesId s, std::int64_t t_us, double value) {
     m.require_open("append");
     m.hand_off();
   }
+}
+
+void ResultsWriter::append_block(std::vector<SampleRecord>& block, std::int64_t offset_us) {
+  Impl& m = *impl_;
+  m.require_open("append_block");
+  if (block.empty()) return;
+  m.samples += block.size();
+  m.hand_off();  // samples appended one by one before this block go first
+  m.hand_off(block, offset_us);
+  if (block.capacity() < kBlock) block.reserve(kBlock);
 }
 
 void ResultsWriter::write_meta(const ResultsMeta& meta) {
@@ -768,65 +1008,27 @@ void ResultsWriter::write_kpis(const std::vector<twin::Kpi>& kpis) {
 void ResultsWriter::write_events(const std::vector<core::DomainEvent>& events) {
   Impl& m = *impl_;
   m.once(m.events_done, "write_events");
-  m.task([&m, events] {
-    const Hid str = detail::vlen_string_type();
-    Compound type(sizeof(EventRow));
-    type.add("time", offsetof(EventRow, time), H5T_NATIVE_INT64)
-        .add("kind", offsetof(EventRow, kind), str.get())
-        .add("entity", offsetof(EventRow, entity), str.get())
-        .add("detail", offsetof(EventRow, detail), str.get());
-    m.write_table<EventRow>(
-        "events", type, events.size(), [&](std::size_t first, std::size_t count, EventRow* rows) {
-          for (std::size_t i = 0; i < count; ++i) {
-            const core::DomainEvent& e = events[first + i];
-            rows[i] = {e.at.us, e.kind.c_str(), e.entity.c_str(), e.detail.c_str()};
-          }
-        });
-  });
+  m.take_events(events, true);
+}
+
+void ResultsWriter::stream_events(const std::vector<core::DomainEvent>& events) {
+  Impl& m = *impl_;
+  m.require_open("stream_events");
+  if (m.events_done) throw std::logic_error("ResultsWriter::stream_events: after write_events");
+  m.take_events(events, false);
 }
 
 void ResultsWriter::write_ledger(const std::vector<core::inventory::Event>& events) {
   Impl& m = *impl_;
   m.once(m.ledger_done, "write_ledger");
-  // The text is built here (the caller's thread) while the writer finishes the series.
-  struct Text {
-    std::vector<std::uint64_t> seq;
-    std::vector<std::int64_t> time;
-    std::vector<std::string> kind;
-    std::vector<LedgerText> row;
-  };
-  auto text = std::make_shared<Text>();
-  text->seq.reserve(events.size());
-  text->time.reserve(events.size());
-  text->kind.reserve(events.size());
-  text->row.reserve(events.size());
-  LedgerNames names;
-  for (const core::inventory::Event& e : events) {
-    text->seq.push_back(e.seq);
-    text->time.push_back(e.at.us);
-    text->kind.emplace_back(core::inventory::kind_of(e.body));
-    text->row.push_back(describe(e, names));
-  }
-  m.task([&m, text] {
-    const Hid str = detail::vlen_string_type();
-    Compound type(sizeof(LedgerRow));
-    type.add("seq", offsetof(LedgerRow, seq), H5T_NATIVE_UINT64)
-        .add("time", offsetof(LedgerRow, time), H5T_NATIVE_INT64)
-        .add("kind", offsetof(LedgerRow, kind), str.get())
-        .add("entity", offsetof(LedgerRow, entity), str.get())
-        .add("quantity", offsetof(LedgerRow, quantity), H5T_NATIVE_DOUBLE)
-        .add("detail", offsetof(LedgerRow, detail), str.get());
-    const Text& x = *text;
-    m.write_table<LedgerRow>("ledger", type, x.seq.size(),
-                             [&](std::size_t first, std::size_t count, LedgerRow* rows) {
-                               for (std::size_t i = 0; i < count; ++i) {
-                                 const std::size_t j = first + i;
-                                 rows[i] = {x.seq[j],          x.time[j],
-                                            x.kind[j].c_str(), x.row[j].entity.c_str(),
-                                            x.row[j].quantity, x.row[j].detail.c_str()};
-                               }
-                             });
-  });
+  m.take_ledger(events, true);
+}
+
+void ResultsWriter::stream_ledger(const std::vector<core::inventory::Event>& events) {
+  Impl& m = *impl_;
+  m.require_open("stream_ledger");
+  if (m.ledger_done) throw std::logic_error("ResultsWriter::stream_ledger: after write_ledger");
+  m.take_ledger(events, false);
 }
 
 void ResultsWriter::commit() {

@@ -99,6 +99,42 @@ hid_t vlen_str() {
   return t;
 }
 
+// Rows of /events and /ledger as read with event_mem() / ledger_mem().
+struct EventIn {
+  std::int64_t time;
+  char* kind;
+  char* entity;
+  char* detail;
+};
+struct LedgerIn {
+  std::uint64_t seq;
+  std::int64_t time;
+  char* kind;
+  char* entity;
+  double quantity;
+  char* detail;
+};
+
+hid_t event_mem(hid_t str) {
+  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(EventIn));
+  H5Tinsert(t, "time", offsetof(EventIn, time), H5T_NATIVE_INT64);
+  H5Tinsert(t, "kind", offsetof(EventIn, kind), str);
+  H5Tinsert(t, "entity", offsetof(EventIn, entity), str);
+  H5Tinsert(t, "detail", offsetof(EventIn, detail), str);
+  return t;
+}
+
+hid_t ledger_mem(hid_t str) {
+  const hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(LedgerIn));
+  H5Tinsert(t, "seq", offsetof(LedgerIn, seq), H5T_NATIVE_UINT64);
+  H5Tinsert(t, "time", offsetof(LedgerIn, time), H5T_NATIVE_INT64);
+  H5Tinsert(t, "kind", offsetof(LedgerIn, kind), str);
+  H5Tinsert(t, "entity", offsetof(LedgerIn, entity), str);
+  H5Tinsert(t, "quantity", offsetof(LedgerIn, quantity), H5T_NATIVE_DOUBLE);
+  H5Tinsert(t, "detail", offsetof(LedgerIn, detail), str);
+  return t;
+}
+
 // Reads a whole compound table into rows with `mem` (a compound type naming the fields to read),
 // and checks every string field of the file type is a variable-length UTF-8 string.
 template <class Row>
@@ -331,17 +367,7 @@ TEST(ResultsH5, MetaKpiEventsAndLedgerTablesReadBackFieldByField) {
   H5Tclose(kmem);
 
   // /events
-  struct EventIn {
-    std::int64_t time;
-    char* kind;
-    char* entity;
-    char* detail;
-  };
-  const hid_t emem = H5Tcreate(H5T_COMPOUND, sizeof(EventIn));
-  H5Tinsert(emem, "time", offsetof(EventIn, time), H5T_NATIVE_INT64);
-  H5Tinsert(emem, "kind", offsetof(EventIn, kind), str);
-  H5Tinsert(emem, "entity", offsetof(EventIn, entity), str);
-  H5Tinsert(emem, "detail", offsetof(EventIn, detail), str);
+  const hid_t emem = event_mem(str);
   auto erows = read_table<EventIn>(f.id, "/events", emem, 4);
   ASSERT_EQ(erows.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
@@ -354,21 +380,7 @@ TEST(ResultsH5, MetaKpiEventsAndLedgerTablesReadBackFieldByField) {
   H5Tclose(emem);
 
   // /ledger
-  struct LedgerIn {
-    std::uint64_t seq;
-    std::int64_t time;
-    char* kind;
-    char* entity;
-    double quantity;
-    char* detail;
-  };
-  const hid_t lmem = H5Tcreate(H5T_COMPOUND, sizeof(LedgerIn));
-  H5Tinsert(lmem, "seq", offsetof(LedgerIn, seq), H5T_NATIVE_UINT64);
-  H5Tinsert(lmem, "time", offsetof(LedgerIn, time), H5T_NATIVE_INT64);
-  H5Tinsert(lmem, "kind", offsetof(LedgerIn, kind), str);
-  H5Tinsert(lmem, "entity", offsetof(LedgerIn, entity), str);
-  H5Tinsert(lmem, "quantity", offsetof(LedgerIn, quantity), H5T_NATIVE_DOUBLE);
-  H5Tinsert(lmem, "detail", offsetof(LedgerIn, detail), str);
+  const hid_t lmem = ledger_mem(str);
   auto lrows = read_table<LedgerIn>(f.id, "/ledger", lmem, 6);
   ASSERT_EQ(lrows.size(), log.size());
   for (std::size_t i = 0; i < log.size(); ++i) {
@@ -513,6 +525,159 @@ TEST(ResultsH5, AppendDoesNotAllocate) {
   g_counting = false;
   EXPECT_EQ(g_news.load(), 0);
   EXPECT_EQ(w.samples(), 2u * (4096u + 50'000u));
+}
+
+TEST(ResultsH5, BlocksTakeTheOffsetAndAreCheckedOnTheWriter) {
+  TempDir dir;
+  ResultsWriter w(dir / "r.h5");
+  const auto a = w.add_series("a", "C");
+  const auto b = w.add_series("b", "C");
+  std::vector<SampleRecord> block;
+  block.reserve(10'000);
+  for (std::int64_t i = 0; i < 10'000; ++i)
+    block.push_back({static_cast<std::uint32_t>(i % 2), i / 2, static_cast<double>(i)});
+  w.append_block(block, 1'000'000);
+  EXPECT_TRUE(block.empty());  // the storage went to the writer, an empty block came back
+  EXPECT_GE(block.capacity(), 8192u);
+  block.push_back({a, 5'000, -1.0});  // a sample one by one before and after a block
+  w.append(b, 1'000'000 + 5'000, -2.0);
+  w.append_block(block, 1'000'000);
+  w.commit();
+  const TelemetrySet set = read_telemetry_h5(dir / "r.h5");
+  ASSERT_EQ(set.series.size(), 2u);
+  ASSERT_EQ(set.series[0].value.size(), 5'001u);
+  ASSERT_EQ(set.series[1].value.size(), 5'001u);
+  for (std::size_t k = 0; k < 5'000; ++k) {
+    EXPECT_EQ(set.series[0].t_us[k], 1'000'000 + static_cast<std::int64_t>(k));
+    EXPECT_EQ(set.series[0].value[k], static_cast<double>(2 * k));
+    EXPECT_EQ(set.series[1].value[k], static_cast<double>(2 * k + 1));
+  }
+  EXPECT_EQ(set.series[0].value[5'000], -1.0);
+  EXPECT_EQ(set.series[1].value[5'000], -2.0);
+  EXPECT_EQ(w.samples(), 10'002u);
+
+  // A bad sample in a block fails the writer; the next call says which series and why, and
+  // nothing is left behind.
+  {
+    ResultsWriter bad(dir / "bad.h5");
+    const auto x = bad.add_series("x/y", "C");
+    std::vector<SampleRecord> blk{{x, 10, 1.0}, {x, 5, 2.0}};
+    bad.append_block(blk, 0);
+    try {
+      bad.commit();
+      FAIL() << "no exception";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "ResultsWriter::append_block: series 'x/y': time 5 us is before the previous "
+                "sample (10 us)");
+    }
+  }
+  {
+    ResultsWriter bad(dir / "bad.h5");
+    const auto x = bad.add_series("x", "C");
+    std::vector<SampleRecord> blk{{x, 10, std::numeric_limits<double>::quiet_NaN()}};
+    bad.append_block(blk, 0);
+    EXPECT_THROW(bad.drain(), std::invalid_argument);
+    std::vector<SampleRecord> unknown{{x + 7, 1, 1.0}};
+    EXPECT_THROW(bad.append_block(unknown, 0), std::invalid_argument);  // the first failure
+  }
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"r.h5"});
+}
+
+// /events and /ledger streamed in pieces while a run goes on (pieces across the 4096-row blocks,
+// empty pieces, the rest at the end) read back exactly as the same tables written at once.
+TEST(ResultsH5, StreamedTablesEqualTablesWrittenAtOnce) {
+  TempDir dir;
+  core::ManualClock clock(core::Instant{1'773'457'920'000'000});
+  inv::Ledger ledger(clock);
+  ASSERT_TRUE(
+      ledger
+          .execute(inv::RegisterItem{inv::Item{"SKU-1", "vial", inv::StorageClass::Minus80C, 1.0}})
+          .ok());
+  ASSERT_TRUE(ledger.execute(inv::AddLocation{"SITE", inv::LocationKind::Site}).ok());
+  ASSERT_TRUE(ledger
+                  .execute(inv::AddLocation{"F-01", inv::LocationKind::StorageUnit, inv::LocId{0},
+                                            std::nullopt, inv::StorageClass::Minus80C})
+                  .ok());
+  std::vector<core::DomainEvent> events;
+  std::vector<std::size_t> ledger_cuts, event_cuts;
+  for (int i = 0; i < 3'000; ++i) {
+    clock.advance(core::Span::minutes(1));
+    ASSERT_TRUE(
+        ledger.execute(inv::Receive{inv::SkuId{0}, "LOT-" + std::to_string(i), 2.0, inv::LocId{1}})
+            .ok());
+    ASSERT_TRUE(ledger.execute(inv::ReleaseQc{inv::LotId{static_cast<std::uint32_t>(i)}}).ok());
+    ASSERT_TRUE(ledger.execute(inv::IssueLot{inv::LotId{static_cast<std::uint32_t>(i)}, 0.5}).ok());
+    events.push_back({clock.now(), "freezer.alarm", "F-" + std::to_string(i % 7),
+                      "air " + std::to_string(i) + " C"});
+    events.push_back({clock.now(), "dispatch.assigned", "T-1", ""});
+    if (i == 0 || i == 1'364 || i == 1'366 || i == 2'730) {
+      ledger_cuts.push_back(ledger.events().size());
+      event_cuts.push_back(events.size());
+    }
+  }
+  const auto& log = ledger.events();
+  ASSERT_EQ(log.size(), 9'003u);
+
+  const auto write = [&](const fs::path& path, bool stream) {
+    ResultsWriter w(path);
+    if (stream) {
+      std::vector<core::DomainEvent> ev;
+      std::vector<inv::Event> lg;
+      for (std::size_t k = 0; k < ledger_cuts.size(); ++k) {
+        ev.assign(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(event_cuts[k]));
+        lg.assign(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(ledger_cuts[k]));
+        w.stream_events(ev);
+        w.stream_ledger(lg);
+        w.stream_ledger(lg);  // nothing new: nothing happens
+      }
+    }
+    w.write_events(events);
+    w.write_ledger(log);
+    EXPECT_THROW(w.stream_ledger(log), std::logic_error);
+    w.commit();
+  };
+  write(dir / "once.h5", false);
+  write(dir / "streamed.h5", true);
+
+  const hid_t str = vlen_str();
+  const hid_t lmem = ledger_mem(str);
+  const hid_t emem = event_mem(str);
+  const File once(dir / "once.h5"), streamed(dir / "streamed.h5");
+  auto l1 = read_table<LedgerIn>(once.id, "/ledger", lmem, 6);
+  auto l2 = read_table<LedgerIn>(streamed.id, "/ledger", lmem, 6);
+  ASSERT_EQ(l1.size(), log.size());
+  ASSERT_EQ(l2.size(), log.size());
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    EXPECT_EQ(l2[i].seq, log[i].seq);
+    EXPECT_EQ(l2[i].time, l1[i].time);
+    EXPECT_STREQ(l2[i].kind, l1[i].kind);
+    EXPECT_STREQ(l2[i].entity, l1[i].entity);
+    EXPECT_EQ(std::isnan(l2[i].quantity), std::isnan(l1[i].quantity));
+    if (!std::isnan(l1[i].quantity)) {
+      EXPECT_EQ(l2[i].quantity, l1[i].quantity);
+    }
+    EXPECT_STREQ(l2[i].detail, l1[i].detail);
+  }
+  EXPECT_STREQ(l2[3].entity, "LOT-0");
+  EXPECT_STREQ(l2[9'002].entity, "LOT-2999");  // names learned across the pieces
+  auto e1 = read_table<EventIn>(once.id, "/events", emem, 4);
+  auto e2 = read_table<EventIn>(streamed.id, "/events", emem, 4);
+  ASSERT_EQ(e1.size(), events.size());
+  ASSERT_EQ(e2.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(e2[i].time, events[i].at.us);
+    EXPECT_EQ(std::string(e2[i].kind), events[i].kind);
+    EXPECT_EQ(std::string(e2[i].entity), events[i].entity);
+    EXPECT_EQ(std::string(e2[i].detail), events[i].detail);
+  }
+  reclaim(lmem, l1);
+  reclaim(lmem, l2);
+  reclaim(emem, e1);
+  reclaim(emem, e2);
+  H5Tclose(lmem);
+  H5Tclose(emem);
+  H5Tclose(str);
 }
 
 }  // namespace

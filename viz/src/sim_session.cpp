@@ -167,6 +167,7 @@ struct SimSession::Worker final : adapters::SampleSink {
       recorder =
           std::make_unique<adapters::Recorder>(table, specs, *this, model.simulation().now());
       model.simulation().add_observer(recorder.get());
+      recorder->flush();  // the first samples, for a snapshot before the first slice
     }
   }
 
@@ -195,7 +196,12 @@ struct SimSession::Worker final : adapters::SampleSink {
     return static_cast<std::uint32_t>(routes.size() - 1);
   }
 
-  void append(std::uint32_t series, sim::Time t, double v) override {
+  void append(std::vector<adapters::SampleRecord>& batch) override {
+    for (const auto& x : batch) take(x.series, sim::Time{x.t_us}, x.value);
+    batch.clear();
+  }
+
+  void take(std::uint32_t series, sim::Time t, double v) {
     const Route& r = routes[series];
     const double ts = seconds_of(t);
     if (r.field == Route::Field::kBusy) {
@@ -682,6 +688,7 @@ void SimSession::run_worker() {
     if (target > now_s) {
       const auto ticks = static_cast<std::int64_t>(std::llround(target * 1e6));
       w.model.run_until(sim::Time{ticks});
+      if (w.recorder) w.recorder->flush();  // the history is read from the sink
       w.sample_microgrids();
       const double reached = seconds_of(w.model.simulation().now());
       if (step_left > 0.0) step_left = std::max(0.0, step_left - (reached - now_s));

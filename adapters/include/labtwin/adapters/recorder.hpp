@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "labtwin/adapters/results_h5.hpp"
 #include "labtwin/sim/observer.hpp"
 #include "labtwin/sim/signals.hpp"
 #include "labtwin/twin/scenario_def.hpp"
@@ -16,7 +17,7 @@
 namespace labtwin::adapters {
 
 /// When a series takes a sample.
-enum class SamplePolicy {
+enum class SamplePolicy : std::uint8_t {
   kOnChange,  ///< at every emission whose value differs from the last recorded one
   kEvery,     ///< on a regular grid (probed: no events are added to the calendar)
   kDecimate,  ///< on change, reduced to first/min/max/last per bucket of `every`
@@ -34,14 +35,17 @@ struct RecordSpec {
 /// Throws std::invalid_argument for an `every`/`decimate` entry without a period.
 std::vector<RecordSpec> record_specs(const twin::OutputsDef& outputs);
 
-/// Where recorded samples go.
+/// Where recorded samples go. The recorder hands them over in batches (one virtual call per
+/// batch, not per sample: recording stays off the per-event hot path).
 class SampleSink {
  public:
   virtual ~SampleSink() = default;
   /// Declares a series; returns the sink's handle for it.
   virtual std::uint32_t add_series(const sim::SignalInfo& info) = 0;
-  /// Appends one sample (times non-decreasing per series).
-  virtual void append(std::uint32_t series, sim::Time t, double value) = 0;
+  /// Takes a batch of samples in the order they were recorded (times non-decreasing per
+  /// series; `t_us` is simulated time in ticks). The sink may keep the vector's storage (swap it
+  /// out); it leaves `batch` empty, ideally with capacity for the next batch.
+  virtual void append(std::vector<SampleRecord>& batch) = 0;
 };
 
 /// A sink that keeps everything in memory (tests, synthetic telemetry).
@@ -54,11 +58,7 @@ class MemorySink final : public SampleSink {
     std::vector<double> value;  ///< samples
   };
   std::uint32_t add_series(const sim::SignalInfo& info) override;
-  void append(std::uint32_t series, sim::Time t, double value) override {
-    auto& s = series_[series];
-    s.t.push_back(t);
-    s.value.push_back(value);
-  }
+  void append(std::vector<SampleRecord>& batch) override;
   /// Everything recorded, in declaration order.
   const std::vector<Series>& series() const { return series_; }
   /// The series "entity/signal", or nullptr.
@@ -84,9 +84,13 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
   void on_signal(sim::SignalId id, sim::Time t, double value) override;
   void on_time_advance(sim::Time from, sim::Time to) override;
   void on_end(sim::Time now) override;
-  /// Ends the recording at `now`: flushes decimation buckets and closes every on-change series
-  /// with its value at `now` (so a plot or a replay reaches the end of the run).
+  /// Ends the recording at `now`: flushes decimation buckets, closes every on-change series
+  /// with its value at `now` (so a plot or a replay reaches the end of the run) and hands the
+  /// last batch to the sink.
   void finish(sim::Time now);
+  /// Hands the samples taken so far to the sink (a live view calls it before it reads the
+  /// sink; otherwise batches go when full and at finish()).
+  void flush();
 
   /// True when some series samples on a grid: only then must the recorder observe the kernel
   /// (sim.add_observer); otherwise leaving it off keeps the kernel on its hook-free path.
@@ -97,39 +101,65 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
   std::uint64_t samples() const { return samples_; }
 
  private:
+  // What on_signal touches, 32 bytes a series (a thousand series stay in L1/L2 beside the
+  // model); the rest is in Cold.
   struct Series {
-    sim::SignalId signal = 0;
-    std::uint32_t sink_id = 0;
-    SamplePolicy policy = SamplePolicy::kOnChange;
-    std::int64_t period = 0;  // ticks
-    std::int64_t due = 0;     // kEvery: next grid time
-    bool has_last = false;
     double last = 0.0;
-    sim::Time last_t{};
+    std::int64_t last_t = 0;
     // kOnChange of a continuous signal: the last unchanged emission not yet recorded. It is
     // recorded before the next change, so a flat stretch stays flat between the samples (a
     // reader interpolates linearly) instead of sloping from its start.
+    std::int64_t held_t = 0;
+    std::uint32_t sink_id = 0;
+    SamplePolicy policy = SamplePolicy::kOnChange;
+    bool has_last = false;
     bool continuous = false;
     bool held = false;
-    sim::Time held_t{};
+  };
+  static_assert(sizeof(Series) == 32);
+  struct Cold {
+    sim::SignalId signal = 0;
+    std::int64_t period = 0;  // ticks
+    std::int64_t due = 0;     // kEvery: next grid time
     // kDecimate bucket
     std::int64_t bucket = std::numeric_limits<std::int64_t>::min();
     int n = 0;
     sim::Time t_first{}, t_min{}, t_max{}, t_last{};
     double v_first = 0, v_min = 0, v_max = 0, v_last = 0;
   };
-  void put(Series& s, sim::Time t, double v);
-  void flush_bucket(Series& s);
+  void put(std::size_t k, sim::Time t, double v);
+  void put_changed(Series& s, std::int64_t t, double v) {  // kOnChange, v differs from last
+    if (s.held) {                                          // the end of a flat stretch first
+      s.held = false;
+      take(s.sink_id, s.held_t, s.last);
+    }
+    s.has_last = true;
+    s.last = v;
+    s.last_t = t;
+    take(s.sink_id, t, v);
+  }
+  void take(std::uint32_t sink_id, std::int64_t t, double v) {
+    batch_.push_back(SampleRecord{sink_id, t, v});
+    ++samples_;
+    if (batch_.size() >= kBatch) [[unlikely]]
+      flush();
+  }
+  static constexpr std::size_t kBatch = 8192;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;  // route_: signal not recorded
+  static constexpr std::uint32_t kMore = 0x80000000u;  // route_: further series in more_
+  void flush_bucket(std::size_t k);
   void sample_grid(std::int64_t before, bool inclusive);
 
   sim::SignalTable& table_;
   SampleSink& sink_;
   std::vector<Series> series_;
-  std::vector<std::int32_t> first_;               // signal id -> its series, or -1
+  std::vector<Cold> cold_;                        // parallel to series_
+  std::vector<std::uint32_t> route_;              // signal id -> first series (| kMore), kNone
   std::vector<std::vector<std::uint32_t>> more_;  // signal id -> further series (rare)
   std::vector<std::uint32_t> periodic_;           // kEvery series
   std::int64_t next_due_ = std::numeric_limits<std::int64_t>::max();
   std::uint64_t samples_ = 0;
+  std::vector<SampleRecord> batch_;  // capacity kBatch
 };
 
 }  // namespace labtwin::adapters

@@ -21,6 +21,15 @@ struct Event;
 
 namespace labtwin::adapters {
 
+/// One sample in a block: a series handle, a time in microseconds, a value. The recorder's
+/// batches and the results writer's blocks share this layout, so a batch changes hands
+/// without a copy.
+struct SampleRecord {
+  std::uint32_t series;  ///< the series handle
+  std::int64_t t_us;     ///< time, us (simulated time in a recorder's batch)
+  double value;          ///< the value
+};
+
 /// The run facts stored in `/meta`.
 struct ResultsMeta {
   std::string scenario_name;      ///< meta.name of the scenario
@@ -58,14 +67,26 @@ class ResultsWriter {
   /// Appends one sample (time non-decreasing per series, value finite, else
   /// std::invalid_argument naming the series). Hot: no allocation per call.
   void append(SeriesId s, std::int64_t t_us, double value);
+  /// Appends a block of samples (the recorder's batches): takes the vector's storage and
+  /// leaves `block` empty with capacity for the next one. `offset_us` is added to every time
+  /// (the scenario start, for simulated times). Checked like append() on the writer thread: a
+  /// bad sample fails the writer, and the next call (or commit()) throws naming the series.
+  void append_block(std::vector<SampleRecord>& block, std::int64_t offset_us);
   /// Writes `/meta` (once).
   void write_meta(const ResultsMeta& meta);
   /// Writes the `/kpi` table (once).
   void write_kpis(const std::vector<twin::Kpi>& kpis);
-  /// Writes the `/events` table (once).
+  /// Writes the `/events` table (once): the rows of `events` not streamed yet, then the table
+  /// is complete.
   void write_events(const std::vector<core::DomainEvent>& events);
-  /// Writes the `/ledger` table (once) from the ledger's event log.
+  /// While the run goes on: hands the rows of the growing event log `events` added since the
+  /// last call to the writer (written in whole chunks as they fill). `events` must only grow.
+  void stream_events(const std::vector<core::DomainEvent>& events);
+  /// Writes the `/ledger` table (once) from the ledger's event log: its rows not streamed yet,
+  /// then the table is complete.
   void write_ledger(const std::vector<core::inventory::Event>& events);
+  /// While the run goes on: the ledger rows added since the last call (as stream_events).
+  void stream_ledger(const std::vector<core::inventory::Event>& events);
   /// Flushes, closes, fsyncs and renames the temporary onto the target. Nothing may be called
   /// afterwards except samples() and the destructor.
   void commit();
