@@ -97,17 +97,26 @@ constexpr FixedCodes kFixed{};
 // Fixed-Huffman literal/length code of symbol s.
 void fixed_symbol(BitWriter& w, unsigned s) { w.bits(kFixed.code[s], kFixed.len[s]); }
 
+// Copy lengths (RFC 1951, 3.2.5): length code 257 + k covers kLenBase[k] and kLenExtra[k] extra
+// bits above it.
+constexpr std::array<unsigned short, 29> kLenBase = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                                     15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                                     67, 83, 99, 115, 131, 163, 195, 227, 258};
+constexpr std::array<unsigned char, 29> kLenExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+                                                     2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+
+// The k of a copy of `len` (3..258) bytes.
+unsigned length_index(unsigned len) {
+  unsigned k = 28;
+  while (kLenBase[k] > len) --k;
+  return k;
+}
+
 // Fixed-Huffman length code (257..285) of a copy of `len` (3..258) bytes.
 void copy_length(BitWriter& w, unsigned len) {
-  static constexpr std::array<unsigned short, 29> kBase = {
-      3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-  static constexpr std::array<unsigned char, 29> kExtra = {
-      0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-  unsigned k = 28;
-  while (kBase[k] > len) --k;
+  const unsigned k = length_index(len);
   fixed_symbol(w, 257 + k);
-  if (kExtra[k] > 0) w.bits(len - kBase[k], kExtra[k]);
+  if (kLenExtra[k] > 0) w.bits(len - kLenBase[k], kLenExtra[k]);
 }
 
 // A copy of `len` (3..258) bytes from distance `d` (1..4: distance codes 0..3, no extra bits).
@@ -116,16 +125,10 @@ void copy(BitWriter& w, unsigned len, unsigned d) {
   w.code(d - 1, 5);  // distance codes are 5 bits, most significant first
 }
 
-// Bits of the fixed-Huffman length code of a copy of `len` bytes, with its distance code.
-int copy_bits(unsigned len) {
-  if (len == 258) return 8 + 5;
-  static constexpr std::array<unsigned short, 29> kBase = {
-      3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-  unsigned k = 28;
-  while (kBase[k] > len) --k;
-  const int extra = k < 8 ? 0 : static_cast<int>((k - 4) / 4);
-  return (257 + k < 280 ? 7 : 8) + extra + 5;
+// Bits of a fixed-Huffman copy of `len` bytes: length code, its extra bits, distance code.
+std::size_t copy_bits(unsigned len) {
+  const unsigned k = length_index(len);
+  return std::size_t{kFixed.len[257 + k]} + kLenExtra[k] + 5;
 }
 
 // Splits a run of `left` >= 3 bytes into copies of 3..258 (none shorter than 3).
@@ -158,11 +161,12 @@ std::size_t run_end(const unsigned char* p, std::size_t n, std::size_t i, unsign
 }
 
 // Greedy literal / copy-from-distance-d parse of a plane: calls literal(i) for a byte and
-// run(i, n) for n >= 3 bytes equal to the bytes d before them.
-template <class Literal, class Run>
-void parse_runs(const unsigned char* p, std::size_t n, unsigned d, Literal literal, Run run) {
+// run(i, n) for n >= 3 bytes equal to the bytes d before them, while stop() is false.
+template <class Literal, class Run, class Stop>
+void parse_runs(const unsigned char* p, std::size_t n, unsigned d, Literal literal, Run run,
+                Stop stop) {
   std::size_t i = 0;
-  while (i < n) {
+  while (i < n && !stop()) {
     if (i >= d) {
       const std::size_t j = run_end(p, n, i, d);
       if (j - i >= 3) {
@@ -180,19 +184,12 @@ void parse_runs(const unsigned char* p, std::size_t n, unsigned d, Literal liter
 // anything above `budget` once it is clear the plane needs more.
 std::size_t runs_bits(const unsigned char* p, std::size_t n, unsigned d, std::size_t budget) {
   std::size_t bits = 3 + 7;  // block header, end of block
-  std::size_t i = 0;
-  while (i < n && bits <= budget) {
-    if (i >= d) {
-      const std::size_t j = run_end(p, n, i, d);
-      if (j - i >= 3) {
-        split_run(j - i, [&](unsigned l) { bits += static_cast<std::size_t>(copy_bits(l)); });
-        i = j;
-        continue;
-      }
-    }
-    bits += p[i] < 144 ? 8 : 9;
-    ++i;
-  }
+  parse_runs(
+      p, n, d, [&](std::size_t i) { bits += kFixed.len[p[i]]; },
+      [&](std::size_t, std::size_t len) {
+        split_run(len, [&](unsigned l) { bits += copy_bits(l); });
+      },
+      [&] { return bits > budget; });
   return bits;
 }
 
@@ -202,7 +199,8 @@ void runs_block(BitWriter& w, const unsigned char* p, std::size_t n, unsigned d,
   w.bits(1, 2);  // BTYPE 01: fixed Huffman
   parse_runs(
       p, n, d, [&](std::size_t i) { fixed_symbol(w, p[i]); },
-      [&](std::size_t, std::size_t len) { split_run(len, [&](unsigned l) { copy(w, l, d); }); });
+      [&](std::size_t, std::size_t len) { split_run(len, [&](unsigned l) { copy(w, l, d); }); },
+      [] { return false; });
   fixed_symbol(w, 256);  // end of block
 }
 
@@ -211,18 +209,10 @@ void zero_block(BitWriter& w, std::size_t z, bool last) {
   w.bits(last ? 1 : 0, 1);
   w.bits(1, 2);  // BTYPE 01: fixed Huffman
   fixed_symbol(w, 0);
-  std::size_t left = z - 1;
-  while (left > 0) {
-    if (left < 3) {
-      fixed_symbol(w, 0);
-      --left;
-      continue;
-    }
-    // Keep at least 3 for the last copy (or none), so no copy is shorter than 3.
-    unsigned len = left > 258 ? 258 : static_cast<unsigned>(left);
-    if (left > 258 && left - 258 < 3) len = static_cast<unsigned>(left - 3);
-    copy(w, len, 1);
-    left -= len;
+  if (z - 1 >= 3) {
+    split_run(z - 1, [&](unsigned l) { copy(w, l, 1); });
+  } else {
+    for (std::size_t i = 1; i < z; ++i) fixed_symbol(w, 0);
   }
   fixed_symbol(w, 256);  // end of block
 }

@@ -357,7 +357,6 @@ struct ResultsWriter::Impl {
     std::int64_t last_t = std::numeric_limits<std::int64_t>::min();
     std::uint32_t n = 0;      // samples in the chunk being filled
     std::uint32_t count = 0;  // sort_in: samples of the block, then the next slot in `order`
-    std::uint32_t first = 0;  // sort_in: where the series' indices start in `order`
   };
   std::vector<Series> series;
   std::vector<Fill> fills;             // parallel to series
@@ -563,11 +562,10 @@ struct ResultsWriter::Impl {
       if (f.count++ == 0) touched.push_back(x.series);
     }
     std::uint32_t at = 0;
-    for (std::uint32_t k : touched) {
-      Fill& f = fills[k];
-      f.first = at;
-      at += f.count;
-      f.count = f.first;  // from here on: the next free slot of the series in `order`
+    for (std::uint32_t k : touched) {  // from here on: the next free slot of k in `order`
+      const std::uint32_t c = fills[k].count;
+      fills[k].count = at;
+      at += c;
     }
     for (std::uint32_t i = 0; i < n; ++i) order[fills[block[i].series].count++] = i;
     std::uint32_t from = 0;
@@ -589,7 +587,7 @@ struct ResultsWriter::Impl {
       const Sample& x = block[order[j]];
       const std::int64_t t = x.t_us + offset;
       if (t < f.last_t || !std::isfinite(x.value)) [[unlikely]] {
-        for (std::uint32_t rest : touched) fills[rest].count = 0;  // leave the counts clean
+        // A failure ends the writer's work (later jobs are skipped): no state to restore.
         throw std::invalid_argument("ResultsWriter::append_block: series '" + series[k].id + "': " +
                                     (t < f.last_t ? "time " + std::to_string(t) +
                                                         " us is before the previous sample (" +
