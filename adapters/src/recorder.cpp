@@ -119,11 +119,7 @@ void Recorder::put(std::size_t k, sim::Time t, double v) {
   Series& s = series_[k];
   switch (s.policy) {
     case SamplePolicy::kOnChange:
-      if (s.has_last && v == s.last) {
-        if (s.continuous && t.ticks > s.last_t) s.held = true, s.held_t = t.ticks;
-        return;
-      }
-      put_changed(s, t.ticks, v);
+      on_change(s, t.ticks, v);
       return;
     case SamplePolicy::kEvery:
       break;
@@ -173,14 +169,8 @@ void Recorder::on_signal(sim::SignalId id, sim::Time t, double value) {
   const std::uint32_t r = route_[id];
   if (r == kNone) return;
   Series& s = series_[r & ~kMore];
-  // The common case inline: on change, an unchanged value is dropped (a continuous one
-  // remembered as held) and a changed one taken, without a call.
-  if (s.policy == SamplePolicy::kOnChange) {
-    if (s.has_last && value == s.last) {
-      if (s.continuous && t.ticks > s.last_t) s.held = true, s.held_t = t.ticks;
-    } else {
-      put_changed(s, t.ticks, value);
-    }
+  if (s.policy == SamplePolicy::kOnChange) {  // the common case inline, without a call
+    on_change(s, t.ticks, value);
   } else {
     put(r & ~kMore, t, value);
   }

@@ -1,13 +1,12 @@
 #include "labtwin/adapters/replay_binding.hpp"
 
-#include <time.h>
-
 #include <chrono>
 #include <cmath>
 #include <set>
 
 #include "labtwin/core/inventory/ledger.hpp"
 #include "labtwin/sim/simulation.hpp"
+#include "thread_cpu.hpp"
 
 namespace labtwin::adapters {
 namespace {
@@ -143,11 +142,6 @@ twin::ReplayInput bind_telemetry(const TelemetrySet& data, const std::string& da
 }
 
 namespace {
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -157,7 +151,7 @@ twin::RunResult run_recorded(const twin::ScenarioDef& sc, const twin::RunOptions
                              const std::filesystem::path& results_h5, const RecordedRunInfo& info,
                              RecordingProfile* profile) {
   const auto t0 = std::chrono::steady_clock::now();
-  const double cpu0 = thread_cpu_seconds();
+  const double cpu0 = detail::thread_cpu_seconds();
   const auto specs = record_specs(sc.outputs);
   twin::LabModel model(sc, options);
   ResultsWriter writer(results_h5);
@@ -197,7 +191,7 @@ twin::RunResult run_recorded(const twin::ScenarioDef& sc, const twin::RunOptions
     profile->run_s = run_done;
     profile->tables_s = tables_done - run_done;
     profile->commit_s = result.wall_seconds - tables_done;
-    profile->caller_cpu_s = thread_cpu_seconds() - cpu0;
+    profile->caller_cpu_s = detail::thread_cpu_seconds() - cpu0;
     profile->writer_cpu_s = writer.writer_cpu_seconds();
     profile->samples = recorder.samples();
     profile->series = recorder.series();

@@ -39,6 +39,7 @@
 #include "labtwin/core/inventory/lot.hpp"
 #include "labtwin/core/ports.hpp"
 #include "labtwin/twin/run_result.hpp"
+#include "thread_cpu.hpp"
 
 namespace labtwin::adapters {
 
@@ -473,11 +474,7 @@ struct ResultsWriter::Impl {
   void writer_loop() {
     struct CpuClock {  // the writer thread's CPU time, kept when it ends (benches report it)
       std::atomic<double>& out;
-      ~CpuClock() {
-        timespec ts{};
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-        out = static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-      }
+      ~CpuClock() { out = detail::thread_cpu_seconds(); }
     } cpu{writer_cpu};
     std::unique_lock lock(mu);
     for (;;) {

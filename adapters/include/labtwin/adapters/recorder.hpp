@@ -128,8 +128,14 @@ class Recorder final : public sim::Observer, public sim::SignalListener {
     double v_first = 0, v_min = 0, v_max = 0, v_last = 0;
   };
   void put(std::size_t k, sim::Time t, double v);
-  void put_changed(Series& s, std::int64_t t, double v) {  // kOnChange, v differs from last
-    if (s.held) {                                          // the end of a flat stretch first
+  // kOnChange: an unchanged value is dropped (a continuous one remembered as held), a changed
+  // one taken, after the end of the flat stretch before it.
+  void on_change(Series& s, std::int64_t t, double v) {
+    if (s.has_last && v == s.last) {
+      if (s.continuous && t > s.last_t) s.held = true, s.held_t = t;
+      return;
+    }
+    if (s.held) {
       s.held = false;
       take(s.sink_id, s.held_t, s.last);
     }
